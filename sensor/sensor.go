@@ -1,0 +1,258 @@
+package sensor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/link"
+	"github.com/cilium/ebpf/ringbuf"
+	"github.com/cilium/ebpf/rlimit"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/splicewatch/splicewatch/event"
+)
+
+// Options configure a Sensor. A nil *Options gives the defaults.
+type Options struct {
+	// Host is stamped on every event. Default: os.Hostname().
+	Host string
+	// RingBufferBytes is the size of the kernel-to-user ring buffer, a
+	// power of two multiple of the page size. Default: 16 MiB.
+	RingBufferBytes int
+	// WakeupBytes: the kernel wakes the reader when this much data is
+	// waiting. Below it, ordinary records are collected every
+	// PollInterval; suspicious records always wake the reader at once.
+	// Default: 256 KiB.
+	WakeupBytes int
+	// PollInterval bounds how long an ordinary record waits in the ring
+	// buffer. Default: 100ms.
+	PollInterval time.Duration
+	// LossInterval is how often the kernel loss counters are read.
+	// Default: 1s.
+	LossInterval time.Duration
+	// Logger receives the sensor's logs. Default: slog.Default().
+	Logger *slog.Logger
+	// Registerer receives the sensor's metrics. Default: none.
+	Registerer prometheus.Registerer
+}
+
+func (o *Options) withDefaults() Options {
+	var c Options
+	if o != nil {
+		c = *o
+	}
+	if c.Host == "" {
+		c.Host, _ = os.Hostname()
+	}
+	if c.RingBufferBytes == 0 {
+		c.RingBufferBytes = 16 << 20
+	}
+	if c.WakeupBytes == 0 {
+		c.WakeupBytes = 256 << 10
+	}
+	if c.PollInterval == 0 {
+		c.PollInterval = 100 * time.Millisecond
+	}
+	if c.LossInterval == 0 {
+		c.LossInterval = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+// Sensor holds the loaded and attached eBPF programs.
+type Sensor struct {
+	opts   Options
+	objs   tracepointObjects
+	links  []link.Link
+	reader *ringbuf.Reader
+	clock  monoClock
+	exes   *exeCache
+	m      *metrics
+	loss   *lossCounter
+}
+
+// New loads the eBPF objects into the kernel and attaches them. The
+// programs run from this point on; call Run to consume their events and
+// Close to detach them.
+func New(opts *Options) (*Sensor, error) {
+	o := opts.withDefaults()
+	if o.RingBufferBytes <= 0 || o.RingBufferBytes&(o.RingBufferBytes-1) != 0 || o.RingBufferBytes < os.Getpagesize() {
+		return nil, fmt.Errorf("ring buffer size %d: must be a power of two and at least one page", o.RingBufferBytes)
+	}
+	if err := preflight(); err != nil {
+		return nil, err
+	}
+	if err := rlimit.RemoveMemlock(); err != nil {
+		return nil, fmt.Errorf("raise memlock limit: %w", err)
+	}
+	spec, err := loadTracepoint()
+	if err != nil {
+		return nil, fmt.Errorf("load eBPF spec: %w", err)
+	}
+	spec.Maps[tracepointMapSwEvents].MaxEntries = uint32(o.RingBufferBytes)
+	if err := spec.Variables[tracepointVarSwWakeupBytes].Set(uint64(o.WakeupBytes)); err != nil {
+		return nil, fmt.Errorf("set wakeup threshold: %w", err)
+	}
+	s := &Sensor{opts: o, clock: newMonoClock(), exes: newExeCache(8192), m: newMetrics(o.Registerer)}
+	if err := spec.LoadAndAssign(&s.objs, nil); err != nil {
+		var verr *ebpf.VerifierError
+		if errors.As(err, &verr) {
+			return nil, fmt.Errorf("load eBPF programs (verifier log follows): %+v", verr)
+		}
+		if errors.Is(err, os.ErrPermission) {
+			return nil, fmt.Errorf("load eBPF programs: %w (%w)", err, ErrNotPermitted)
+		}
+		return nil, fmt.Errorf("load eBPF programs: %w", err)
+	}
+	if err := s.attach(); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.loss = newLossCounter(s.objs.SwStats)
+	s.reader, err = ringbuf.NewReader(s.objs.SwEvents)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open ring buffer: %w", err)
+	}
+	return s, nil
+}
+
+// attach links every program to its syscall tracepoint: exits first, so
+// that no entry is stashed without an exit to collect it.
+func (s *Sensor) attach() error {
+	progs := []struct {
+		name string
+		prog *ebpf.Program
+	}{
+		{"sys_exit_vmsplice", s.objs.SwTpExitVmsplice},
+		{"sys_exit_splice", s.objs.SwTpExitSplice},
+		{"sys_exit_tee", s.objs.SwTpExitTee},
+		{"sys_exit_sendfile64", s.objs.SwTpExitSendfile},
+		{"sys_enter_vmsplice", s.objs.SwTpEnterVmsplice},
+		{"sys_enter_splice", s.objs.SwTpEnterSplice},
+		{"sys_enter_tee", s.objs.SwTpEnterTee},
+		{"sys_enter_sendfile64", s.objs.SwTpEnterSendfile},
+	}
+	for _, p := range progs {
+		l, err := link.Tracepoint("syscalls", p.name, p.prog, nil)
+		if err != nil {
+			return fmt.Errorf("attach tracepoint syscalls/%s: %w", p.name, err)
+		}
+		s.links = append(s.links, l)
+	}
+	return nil
+}
+
+// Run reads events until ctx is done and sends them to out. It also sends
+// an events_lost event whenever the kernel side reports losses. Run returns
+// nil when ctx is cancelled.
+func (s *Sensor) Run(ctx context.Context, out chan<- *event.Event) error {
+	stop := context.AfterFunc(ctx, func() { s.reader.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	lossTick := time.NewTicker(s.opts.LossInterval)
+	defer lossTick.Stop()
+
+	var rec ringbuf.Record
+	s.reader.SetDeadline(time.Now().Add(s.opts.PollInterval))
+	for {
+		err := s.reader.ReadInto(&rec)
+		switch {
+		case err == nil:
+			ev := s.decode(rec.RawSample)
+			if ev == nil {
+				continue
+			}
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return nil
+			}
+			continue
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			if ctx.Err() != nil {
+				s.reportLoss(ctx, out)
+				return nil
+			}
+			s.reader.SetDeadline(time.Now().Add(s.opts.PollInterval))
+		case errors.Is(err, ringbuf.ErrClosed):
+			return nil
+		default:
+			return fmt.Errorf("read ring buffer: %w", err)
+		}
+		select {
+		case <-lossTick.C:
+			s.reportLoss(ctx, out)
+		default:
+		}
+	}
+}
+
+// decode turns a record into an enriched event, counting failures as losses.
+func (s *Sensor) decode(raw []byte) *event.Event {
+	ev, err := decodeRecord(raw, s.clock)
+	if err != nil {
+		s.loss.addDecodeError()
+		s.opts.Logger.Warn("undecodable record", "error", err)
+		return nil
+	}
+	ev.Host = s.opts.Host
+	ev.Process.Exe = s.exes.lookup(ev.Process.PID)
+	s.m.events.WithLabelValues(ev.Name).Inc()
+	return ev
+}
+
+// reportLoss reads the loss counters and emits one events_lost event per
+// reason whose count grew.
+func (s *Sensor) reportLoss(ctx context.Context, out chan<- *event.Event) {
+	deltas, err := s.loss.poll()
+	if err != nil {
+		s.opts.Logger.Error("read loss counters", "error", err)
+		return
+	}
+	for _, d := range deltas {
+		s.m.lost.WithLabelValues(d.reason).Add(float64(d.count))
+		s.opts.Logger.Warn("events lost", "reason", d.reason, "count", d.count)
+		ev := &event.Event{
+			Name: event.NameEventsLost,
+			Time: time.Now(),
+			Host: s.opts.Host,
+			Args: event.Args{},
+		}
+		ev.Args.Set("lost", d.count)
+		ev.Args.Set("reason", d.reason)
+		select {
+		case out <- ev:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// Lost returns the total number of events lost so far, by reason.
+func (s *Sensor) Lost() (map[string]uint64, error) {
+	if _, err := s.loss.poll(); err != nil {
+		return nil, err
+	}
+	return s.loss.totals(), nil
+}
+
+// Close detaches the programs and frees their resources.
+func (s *Sensor) Close() error {
+	var errs []error
+	if s.reader != nil {
+		errs = append(errs, s.reader.Close())
+	}
+	for _, l := range s.links {
+		errs = append(errs, l.Close())
+	}
+	errs = append(errs, s.objs.Close())
+	return errors.Join(errs...)
+}
