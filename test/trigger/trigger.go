@@ -132,3 +132,21 @@ func BenignSpliceFile(dir string, size int) (in, out int64, err error) {
 	out = Splice(r, int(dst.Fd()), size, 0)
 	return in, out, nil
 }
+
+// Tee calls tee(in, out, n, flags) and returns its raw result.
+func Tee(in, out, n, flags int) int64 {
+	r, _, errno := unix.Syscall6(unix.SYS_TEE, uintptr(in), uintptr(out), uintptr(n), uintptr(flags), 0, 0)
+	if errno != 0 {
+		return -int64(errno)
+	}
+	return int64(r)
+}
+
+// Sendfile calls sendfile(out, in, off, count) and returns its raw result.
+func Sendfile(out, in int, off *int64, count int) int64 {
+	r, _, errno := unix.Syscall6(unix.SYS_SENDFILE, uintptr(out), uintptr(in), uintptr(unsafe.Pointer(off)), uintptr(count), 0, 0)
+	if errno != 0 {
+		return -int64(errno)
+	}
+	return int64(r)
+}

@@ -1,0 +1,124 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/splicewatch/splicewatch/engine"
+	"github.com/splicewatch/splicewatch/event"
+	"github.com/splicewatch/splicewatch/sensor"
+	"github.com/splicewatch/splicewatch/signatures/builtin"
+)
+
+// requireRoot skips the test when not running as root: loading eBPF needs
+// it. This is the only reason an end-to-end test may skip.
+func requireRoot(tb testing.TB) {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Skip("end-to-end tests load eBPF programs and need root: run `sudo make test` or `make test` as root")
+	}
+}
+
+// pipeline is a running sensor and engine that keep what they see from
+// this test process.
+type pipeline struct {
+	sensor *sensor.Sensor
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu       sync.Mutex
+	events   []*event.Event
+	findings []*event.Finding
+	all      int // every event read, from any process
+}
+
+// startPipeline loads the sensor and the built-in signatures and starts
+// consuming. Everything is torn down by t.Cleanup.
+func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
+	tb.Helper()
+	requireRoot(tb)
+	s, err := sensor.New(opts)
+	if err != nil {
+		tb.Fatalf("start sensor: %v", err)
+	}
+	eng := engine.New(nil)
+	for _, sig := range builtin.All() {
+		eng.Add(engine.FromSignature(sig))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pipeline{sensor: s, cancel: cancel, done: make(chan struct{})}
+	events := make(chan *event.Event, 4096)
+	pid := uint32(os.Getpid())
+	go func() {
+		defer close(p.done)
+		for ev := range events {
+			var fs []*event.Finding
+			eng.Evaluate(ctx, ev, func(f *event.Finding) { fs = append(fs, f) })
+			p.mu.Lock()
+			p.all++
+			if ev.Process.PID == pid || ev.Name == event.NameEventsLost {
+				p.events = append(p.events, ev)
+				p.findings = append(p.findings, fs...)
+			}
+			p.mu.Unlock()
+		}
+	}()
+	go func() {
+		if err := s.Run(ctx, events); err != nil {
+			tb.Errorf("sensor run: %v", err)
+		}
+		close(events)
+	}()
+	tb.Cleanup(p.stop)
+	return p
+}
+
+func (p *pipeline) stop() {
+	p.cancel()
+	<-p.done
+	p.sensor.Close()
+}
+
+// waitFor polls until cond holds on the collected events, or fails.
+func (p *pipeline) waitFor(tb testing.TB, what string, cond func(evs []*event.Event) bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		evs := append([]*event.Event(nil), p.events...)
+		p.mu.Unlock()
+		if cond(evs) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tb.Fatalf("timed out waiting for %s", what)
+}
+
+// find returns the first collected event matching match, or nil.
+func (p *pipeline) find(match func(*event.Event) bool) *event.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ev := range p.events {
+		if match(ev) {
+			return ev
+		}
+	}
+	return nil
+}
+
+// findingsFor returns the findings whose triggering event is ev.
+func (p *pipeline) findingsFor(ev *event.Event) []*event.Finding {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*event.Finding
+	for _, f := range p.findings {
+		if f.Event == ev {
+			out = append(out, f)
+		}
+	}
+	return out
+}
