@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"structs"
 	"unsafe"
 
 	"github.com/splicewatch/splicewatch/event"
@@ -63,20 +64,57 @@ func decodeRecord(raw []byte, clk monoClock) (*event.Event, error) {
 	return dec(raw, clk)
 }
 
-// castRecord copies raw into a value of the record type T.
+// castRecord views raw as a record of type T. The view is only valid as long
+// as raw is; decoders copy what they keep. A misaligned buffer is copied.
 func castRecord[T any](raw []byte) (*T, error) {
-	v := new(T)
-	size := int(unsafe.Sizeof(*v))
-	if len(raw) < size {
+	var zero T
+	return castPrefix[T](raw, int(unsafe.Sizeof(zero)))
+}
+
+// castPrefix is castRecord for a record whose tail may be cut: raw must
+// hold at least min bytes, and the caller must not read past len(raw).
+// A short or misaligned record is copied into a zeroed value.
+func castPrefix[T any](raw []byte, min int) (*T, error) {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	if len(raw) < min {
 		return nil, fmt.Errorf("record of %d bytes, want %d: %w", len(raw), size, errShortRecord)
 	}
+	// Bytes between len and cap are stale but valid memory; the caller
+	// reads only what len covers.
+	p := unsafe.Pointer(unsafe.SliceData(raw))
+	if cap(raw) >= size && uintptr(p)%unsafe.Alignof(zero) == 0 {
+		return (*T)(p), nil
+	}
+	v := new(T)
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(v)), size), raw)
 	return v, nil
 }
 
+// eventBuf allocates an event and room for its arguments in one go: the
+// sensor builds one for every captured call.
+type eventBuf[A any] struct {
+	ev   event.Event
+	args A
+}
+
+// newEventBuf returns an event with room for n arguments.
+func newEventBuf(n int) *event.Event {
+	if n <= 12 {
+		b := new(eventBuf[[12]event.Arg])
+		b.ev.Args = b.args[:0:len(b.args)]
+		return &b.ev
+	}
+	b := new(eventBuf[[20]event.Arg])
+	b.ev.Args = b.args[:0:len(b.args)]
+	return &b.ev
+}
+
 // newEvent fills the fields every event shares from a record header.
 func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event {
-	ev := &event.Event{
+	ev := newEventBuf(nargs)
+	args := ev.Args
+	*ev = event.Event{
 		Name: name,
 		Time: clk.wall(h.TsExit),
 		Process: event.Process{
@@ -90,7 +128,7 @@ func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event 
 			MntNS:    h.MntNs,
 			PidNS:    h.PidNs,
 		},
-		Args: make(event.Args, nargs),
+		Args: args,
 		Ret:  h.Ret,
 	}
 	if h.TsExit >= h.TsEnter {
@@ -108,43 +146,59 @@ func commString(c []int8) string {
 }
 
 func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
-	r, err := castRecord[rawVmsplice](raw)
+	r, err := castPrefix[rawVmsplice](raw, int(unsafe.Offsetof(rawVmsplice{}.Iov)))
 	if err != nil {
 		return nil, fmt.Errorf("decode vmsplice: %w", err)
 	}
+	copied := (len(raw) - int(unsafe.Offsetof(r.Iov))) / int(unsafe.Sizeof(r.Iov[0]))
 	ev := newEvent(event.NameVmsplice, &r.H, 20, clk)
-	a := ev.Args
-	a.Set("fd", r.Fd)
-	a.Set("iov_addr", r.Uiov)
-	a.Set("nr_segs", r.NrSegs)
-	a.Set("flags", r.Flags)
-	a["flag_names"] = spliceFlagNames(r.Flags)
-	n := min(r.NrSegs, uint64(len(r.Iov)))
-	iov := make([]any, 0, n)
-	if r.ReadErr == 0 {
-		for i := range n {
-			iov = append(iov, map[string]any{
-				"base": event.Normalize(r.Iov[i].Base),
-				"len":  event.Normalize(r.Iov[i].Len),
-			})
-		}
+	a := &ev.Args
+	a.AddInt("fd", r.Fd)
+	a.AddUint("iov_addr", r.Uiov)
+	a.AddUint("nr_segs", r.NrSegs)
+	a.AddUint("flags", r.Flags)
+	a.Add("flag_names", spliceFlagNames(r.Flags))
+	n := min(r.NrSegs, uint64(len(r.Iov)), uint64(max(copied, 0)))
+	if r.ReadErr != 0 {
+		n = 0
 	}
-	a["iov"] = iov
-	a.Set("user_limit", r.UserLimit)
-	a.Set("segs_scanned", r.SegsScanned)
-	a.Set("kernel_segs", r.KernelSegs)
-	a.Set("kernel_first", r.KernelFirst)
-	a.Set("overlong_segs", r.OverlongSegs)
-	a.Set("overlong_first", r.OverlongFirst)
+	a.Add("iov", decodeIov(r.Iov[:n]))
+	a.Add("iov_read_error", r.ReadErr != 0)
+	a.AddUint("user_limit", r.UserLimit)
+	a.AddUint("segs_scanned", uint64(r.SegsScanned))
+	a.AddUint("kernel_segs", uint64(r.KernelSegs))
+	a.AddInt("kernel_first", int64(r.KernelFirst))
 	if r.KernelSegs > 0 {
-		a.Set("kernel_first_base", r.KernelFirstBase)
+		a.AddUint("kernel_first_base", r.KernelFirstBase)
 	}
+	a.AddUint("overlong_segs", uint64(r.OverlongSegs))
+	a.AddInt("overlong_first", int64(r.OverlongFirst))
 	if r.OverlongSegs > 0 {
-		a.Set("overlong_first_base", r.OverlongFirstBase)
-		a.Set("overlong_first_len", r.OverlongFirstLen)
+		a.AddUint("overlong_first_base", r.OverlongFirstBase)
+		a.AddUint("overlong_first_len", r.OverlongFirstLen)
 	}
-	a["iov_read_error"] = r.ReadErr != 0
 	return ev, nil
+}
+
+// iovSeg is the layout of one copied iovec segment.
+type iovSeg = struct {
+	_    structs.HostLayout
+	Base uint64
+	Len  uint64
+}
+
+// decodeIov turns copied segments into [{base, len}, ...], sharing one
+// backing array for all the pairs.
+func decodeIov(segs []iovSeg) []any {
+	n := len(segs)
+	iov := make([]any, n)
+	pairs := make([]event.Arg, 2*n)
+	for i, s := range segs {
+		pairs[2*i] = event.Arg{Name: "base", Value: event.Normalize(s.Base)}
+		pairs[2*i+1] = event.Arg{Name: "len", Value: event.Normalize(s.Len)}
+		iov[i] = event.Args(pairs[2*i : 2*i+2 : 2*i+2])
+	}
+	return iov
 }
 
 // xferRecord decodes the record shared by splice, tee and sendfile.
@@ -161,20 +215,20 @@ func decodeSplice(raw []byte, clk monoClock) (*event.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := ev.Args
-	a.Set("fd_in", r.FdIn)
-	a.Set("off_in", r.OffIn)
+	a := &ev.Args
+	a.Add("fd_in", r.FdIn)
+	a.Add("off_in", r.OffIn)
 	if r.Valid&0x1 != 0 {
-		a.Set("off_in_value", r.OffInVal)
+		a.Add("off_in_value", r.OffInVal)
 	}
-	a.Set("fd_out", r.FdOut)
-	a.Set("off_out", r.OffOut)
+	a.Add("fd_out", r.FdOut)
+	a.Add("off_out", r.OffOut)
 	if r.Valid&0x2 != 0 {
-		a.Set("off_out_value", r.OffOutVal)
+		a.Add("off_out_value", r.OffOutVal)
 	}
-	a.Set("len", r.Len)
-	a.Set("flags", r.Flags)
-	a["flag_names"] = spliceFlagNames(uint64(r.Flags))
+	a.Add("len", r.Len)
+	a.Add("flags", r.Flags)
+	a.Add("flag_names", spliceFlagNames(uint64(r.Flags)))
 	return ev, nil
 }
 
@@ -183,12 +237,12 @@ func decodeTee(raw []byte, clk monoClock) (*event.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := ev.Args
-	a.Set("fd_in", r.FdIn)
-	a.Set("fd_out", r.FdOut)
-	a.Set("len", r.Len)
-	a.Set("flags", r.Flags)
-	a["flag_names"] = spliceFlagNames(uint64(r.Flags))
+	a := &ev.Args
+	a.Add("fd_in", r.FdIn)
+	a.Add("fd_out", r.FdOut)
+	a.Add("len", r.Len)
+	a.Add("flags", r.Flags)
+	a.Add("flag_names", spliceFlagNames(uint64(r.Flags)))
 	return ev, nil
 }
 
@@ -197,13 +251,13 @@ func decodeSendfile(raw []byte, clk monoClock) (*event.Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := ev.Args
-	a.Set("out_fd", r.FdOut)
-	a.Set("in_fd", r.FdIn)
-	a.Set("offset", r.OffIn)
+	a := &ev.Args
+	a.Add("out_fd", r.FdOut)
+	a.Add("in_fd", r.FdIn)
+	a.Add("offset", r.OffIn)
 	if r.Valid&0x1 != 0 {
-		a.Set("offset_value", r.OffInVal)
+		a.Add("offset_value", r.OffInVal)
 	}
-	a.Set("count", r.Len)
+	a.Add("count", r.Len)
 	return ev, nil
 }

@@ -151,10 +151,13 @@ func (s *Sensor) attach() error {
 	return nil
 }
 
-// Run reads events until ctx is done and sends them to out. It also sends
-// an events_lost event whenever the kernel side reports losses. Run returns
+// Run reads events until ctx is done and passes each to handle, in the
+// order the ring buffer holds them, on Run's goroutine. It also passes an
+// events_lost event whenever the kernel side reports losses. While handle
+// runs, the kernel keeps buffering; a handler slower than the event rate
+// fills the ring buffer and the overflow is counted as lost. Run returns
 // nil when ctx is cancelled.
-func (s *Sensor) Run(ctx context.Context, out chan<- *event.Event) error {
+func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	stop := context.AfterFunc(ctx, func() { s.reader.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
 	lossTick := time.NewTicker(s.opts.LossInterval)
@@ -166,19 +169,13 @@ func (s *Sensor) Run(ctx context.Context, out chan<- *event.Event) error {
 		err := s.reader.ReadInto(&rec)
 		switch {
 		case err == nil:
-			ev := s.decode(rec.RawSample)
-			if ev == nil {
-				continue
-			}
-			select {
-			case out <- ev:
-			case <-ctx.Done():
-				return nil
+			if ev := s.decode(rec.RawSample); ev != nil {
+				handle(ev)
 			}
 			continue
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			if ctx.Err() != nil {
-				s.reportLoss(ctx, out)
+				s.reportLoss(handle)
 				return nil
 			}
 			s.reader.SetDeadline(time.Now().Add(s.opts.PollInterval))
@@ -189,7 +186,7 @@ func (s *Sensor) Run(ctx context.Context, out chan<- *event.Event) error {
 		}
 		select {
 		case <-lossTick.C:
-			s.reportLoss(ctx, out)
+			s.reportLoss(handle)
 		default:
 		}
 	}
@@ -211,7 +208,7 @@ func (s *Sensor) decode(raw []byte) *event.Event {
 
 // reportLoss reads the loss counters and emits one events_lost event per
 // reason whose count grew.
-func (s *Sensor) reportLoss(ctx context.Context, out chan<- *event.Event) {
+func (s *Sensor) reportLoss(handle func(*event.Event)) {
 	deltas, err := s.loss.poll()
 	if err != nil {
 		s.opts.Logger.Error("read loss counters", "error", err)
@@ -224,15 +221,10 @@ func (s *Sensor) reportLoss(ctx context.Context, out chan<- *event.Event) {
 			Name: event.NameEventsLost,
 			Time: time.Now(),
 			Host: s.opts.Host,
-			Args: event.Args{},
 		}
-		ev.Args.Set("lost", d.count)
-		ev.Args.Set("reason", d.reason)
-		select {
-		case out <- ev:
-		case <-ctx.Done():
-			return
-		}
+		ev.Args.Add("lost", d.count)
+		ev.Args.Add("reason", d.reason)
+		handle(ev)
 	}
 }
 

@@ -107,7 +107,6 @@ const (
 	tracepointMapSwChunk            = "sw_chunk"
 	tracepointMapSwEvents           = "sw_events"
 	tracepointMapSwPending          = "sw_pending"
-	tracepointMapSwScratch          = "sw_scratch"
 	tracepointMapSwStats            = "sw_stats"
 	tracepointProgSwTpEnterSendfile = "sw_tp_enter_sendfile"
 	tracepointProgSwTpEnterSplice   = "sw_tp_enter_splice"
@@ -182,7 +181,6 @@ type tracepointMapSpecs struct {
 	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
-	SwScratch *ebpf.MapSpec `ebpf:"sw_scratch"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
@@ -219,7 +217,6 @@ type tracepointMaps struct {
 	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
-	SwScratch *ebpf.Map `ebpf:"sw_scratch"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
 
@@ -228,7 +225,6 @@ func (m *tracepointMaps) Close() error {
 		m.SwChunk,
 		m.SwEvents,
 		m.SwPending,
-		m.SwScratch,
 		m.SwStats,
 	)
 }

@@ -40,6 +40,7 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct nsproxy *nsproxy;
 	struct mm_struct *mm;
+	char comm[16];
 };
 
 #pragma clang attribute pop

@@ -3,9 +3,10 @@
  * Records sent from the kernel to user space through the ring buffer.
  *
  * This file is the source of truth for the record layout: the Go types are
- * generated from it by bpf2go (sensor/tracepoint_x86_bpfel.go and friends). Every record starts with
- * struct sw_header, whose kind field selects the decoder. Records are fixed
- * size per kind.
+ * generated from it by bpf2go (sensor/tracepoint_x86_bpfel.go and friends).
+ * Every record starts with struct sw_header, whose kind field selects the
+ * decoder. Records are fixed size per kind, except that a vmsplice record
+ * ends after its last copied iovec segment.
  */
 #ifndef SW_EVENT_H
 #define SW_EVENT_H

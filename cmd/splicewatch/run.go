@@ -132,44 +132,26 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	log.Info("splicewatch running", "rules", len(eng.Rules()), "events", cfg.Events)
 
 	out := newJSONLines(stdout)
-	events := make(chan *event.Event, 4096)
-	toEngine := make(chan *event.Event, 4096)
-	findings := make(chan *event.Finding, 1024)
+	stopFlush := out.flushEvery(200 * time.Millisecond)
+	defer stopFlush()
+	emit := func(f *event.Finding) { out.write(f, true) }
 
-	var wg sync.WaitGroup
-	wg.Add(3)
-	go func() {
-		defer wg.Done()
-		defer close(toEngine)
-		for ev := range events {
-			if cfg.Events {
-				out.write(ev, false)
-			}
-			toEngine <- ev
+	// One worker evaluates inline on the reader's goroutine: no hand-off
+	// per event. More workers shard events by process over goroutines.
+	handle := func(ev *event.Event) {
+		if cfg.Events {
+			out.write(ev, false)
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		defer close(findings)
-		_ = eng.Run(context.WithoutCancel(ctx), toEngine, findings)
-	}()
-	go func() {
-		defer wg.Done()
-		for f := range findings {
-			out.write(f, true)
-		}
-	}()
-	flush := time.NewTicker(200 * time.Millisecond)
-	defer flush.Stop()
-	go func() {
-		for range flush.C {
-			out.flush()
-		}
-	}()
-
-	runErr := sens.Run(ctx, events)
-	close(events)
-	wg.Wait()
+		eng.Evaluate(ctx, ev, emit)
+	}
+	var wait func()
+	if cfg.Engine.Workers > 1 {
+		handle, wait = parallel(ctx, eng, cfg.Events, out)
+	}
+	runErr := sens.Run(ctx, handle)
+	if wait != nil {
+		wait()
+	}
 	out.flush()
 	if runErr != nil {
 		return fmt.Errorf("sensor: %w", runErr)
@@ -195,6 +177,33 @@ func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger) (*htt
 	return srv, nil
 }
 
+// parallel returns a handler that feeds eng.Run's sharded workers, and a
+// function that waits for them to finish after the sensor stopped.
+func parallel(ctx context.Context, eng *engine.Engine, printEvents bool, out *jsonLines) (func(*event.Event), func()) {
+	events := make(chan *event.Event, 4096)
+	findings := make(chan *event.Finding, 1024)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(findings)
+		_ = eng.Run(context.WithoutCancel(ctx), events, findings)
+	}()
+	go func() {
+		defer wg.Done()
+		for f := range findings {
+			out.write(f, true)
+		}
+	}()
+	handle := func(ev *event.Event) {
+		if printEvents {
+			out.write(ev, false)
+		}
+		events <- ev
+	}
+	return handle, func() { close(events); wg.Wait() }
+}
+
 // jsonLines writes JSON values one per line, safe for concurrent use.
 type jsonLines struct {
 	mu sync.Mutex
@@ -215,6 +224,24 @@ func (j *jsonLines) write(v any, flushNow bool) {
 	if flushNow {
 		_ = j.w.Flush()
 	}
+}
+
+// flushEvery flushes buffered lines periodically until the returned stop
+// function is called.
+func (j *jsonLines) flushEvery(d time.Duration) (stop func()) {
+	t := time.NewTicker(d)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-t.C:
+				j.flush()
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { t.Stop(); close(done) }
 }
 
 func (j *jsonLines) flush() {

@@ -26,7 +26,8 @@ func argUint(t *testing.T, ev *event.Event, name string) uint64 {
 	t.Helper()
 	v, ok := ev.Args.Uint(name)
 	if !ok {
-		t.Fatalf("%s event: arg %q missing or not unsigned: %#v", ev.Name, name, ev.Args[name])
+		v, _ := ev.Args.Get(name)
+		t.Fatalf("%s event: arg %q missing or not unsigned: %#v", ev.Name, name, v)
 	}
 	return v
 }
@@ -35,7 +36,8 @@ func argInt(t *testing.T, ev *event.Event, name string) int64 {
 	t.Helper()
 	v, ok := ev.Args.Int(name)
 	if !ok {
-		t.Fatalf("%s event: arg %q missing or not an integer: %#v", ev.Name, name, ev.Args[name])
+		v, _ := ev.Args.Get(name)
+		t.Fatalf("%s event: arg %q missing or not an integer: %#v", ev.Name, name, v)
 	}
 	return v
 }
@@ -132,7 +134,7 @@ func TestVmspliceKernelAddress(t *testing.T) {
 				t.Fatalf("len(iov) = %d, want %d", len(segs), want)
 			}
 			for i, s := range segs {
-				base, _ := event.Args(s.(map[string]any)).Uint("base")
+				base, _ := s.(event.Args).Uint("base")
 				if want := iov[i].Base; base != want {
 					t.Errorf("iov[%d].base = %#x, want %#x", i, base, want)
 				}
@@ -145,10 +147,11 @@ func TestVmspliceKernelAddress(t *testing.T) {
 			if f.Rule.Severity != event.SeverityCritical {
 				t.Errorf("severity %v, want critical", f.Rule.Severity)
 			}
-			if seg, _ := event.Args(f.Data).Int("segment"); seg != int64(tt.bad) {
+			data := event.Normalize(f.Data).(event.Args)
+			if seg, _ := data.Int("segment"); seg != int64(tt.bad) {
 				t.Errorf("finding segment = %d, want %d", seg, tt.bad)
 			}
-			if addr, _ := event.Args(f.Data).Uint("address"); addr != trigger.KernelAddr {
+			if addr, _ := data.Uint("address"); addr != trigger.KernelAddr {
 				t.Errorf("finding address = %#x, want %#x", addr, uint64(trigger.KernelAddr))
 			}
 		})
