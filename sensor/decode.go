@@ -105,7 +105,7 @@ func newEventBuf(n int) *event.Event {
 		b.ev.Args = b.args[:0:len(b.args)]
 		return &b.ev
 	}
-	b := new(eventBuf[[20]event.Arg])
+	b := new(eventBuf[[16]event.Arg])
 	b.ev.Args = b.args[:0:len(b.args)]
 	return &b.ev
 }
@@ -151,7 +151,7 @@ func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
 		return nil, fmt.Errorf("decode vmsplice: %w", err)
 	}
 	copied := (len(raw) - int(unsafe.Offsetof(r.Iov))) / int(unsafe.Sizeof(r.Iov[0]))
-	ev := newEvent(event.NameVmsplice, &r.H, 20, clk)
+	ev := newEvent(event.NameVmsplice, &r.H, 16, clk)
 	a := &ev.Args
 	a.AddInt("fd", r.Fd)
 	a.AddUint("iov_addr", r.Uiov)

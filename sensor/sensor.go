@@ -163,7 +163,9 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	lossTick := time.NewTicker(s.opts.LossInterval)
 	defer lossTick.Stop()
 
-	var rec ringbuf.Record
+	// Room for the largest record, so that decoders can view records in
+	// place instead of copying them.
+	rec := ringbuf.Record{RawSample: make([]byte, 0, 1024)}
 	s.reader.SetDeadline(time.Now().Add(s.opts.PollInterval))
 	for {
 		err := s.reader.ReadInto(&rec)

@@ -7,6 +7,9 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/cilium/ebpf"
+	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 
 	"github.com/splicewatch/splicewatch/test/trigger"
@@ -47,21 +50,26 @@ func vmspliceLoop(tb testing.TB, n, size int) time.Duration {
 }
 
 // BenchmarkOverheadVmsplice64 times 1,000,000 vmsplice calls of 64 bytes
-// bare and with the full sensor attached (enter and exit programs, the
+// bare, with empty programs on the enter and exit tracepoints (the floor of
+// any paired design), and with the full sensor attached (enter and exit programs, the
 // 1024-segment scan, ring buffer, user-space decoding and the engine), in
-// the same run, alternating three times. It reports the ratio of the
-// medians, the events lost (must be 0) and the events per second the
+// the same run, alternating three times. It reports the ratios of the
+// medians to the bare loop, the events lost (must be 0) and the events per second the
 // reader sustained.
 //
 //	go test -run '^$' -bench OverheadVmsplice64 -benchtime 1x ./test/e2e
 func BenchmarkOverheadVmsplice64(b *testing.B) {
 	requireRoot(b)
 	for range b.N {
-		var bare, attached []time.Duration
+		var bare, floor, attached []time.Duration
 		var lost, missing uint64
 		var rate float64
 		for range 3 {
 			bare = append(bare, vmspliceLoop(b, overheadCalls, 64))
+
+			detach := attachEmpty(b, "vmsplice")
+			floor = append(floor, vmspliceLoop(b, overheadCalls, 64))
+			detach()
 
 			p := startPipelineCounting(b)
 			before := p.countMine()
@@ -82,14 +90,16 @@ func BenchmarkOverheadVmsplice64(b *testing.B) {
 			p.stop()
 		}
 		ratio := float64(median(attached)) / float64(median(bare))
+		floorRatio := float64(median(floor)) / float64(median(bare))
 		b.ReportMetric(median(bare).Seconds(), "bare-s")
+		b.ReportMetric(floorRatio, "floor-ratio")
 		b.ReportMetric(median(attached).Seconds(), "attached-s")
 		b.ReportMetric(ratio, "ratio")
 		b.ReportMetric(float64(lost), "lost")
 		b.ReportMetric(float64(missing), "missing")
 		b.ReportMetric(rate, "reader-events/s")
-		b.Logf("bare %v, attached %v, ratio %.2f, lost %d, missing %d, reader %.0f events/s",
-			median(bare), median(attached), ratio, lost, missing, rate)
+		b.Logf("bare %v, empty enter+exit programs %v (%.2fx), sensor %v (%.2fx), lost %d, missing %d, reader %.0f events/s",
+			median(bare), median(floor), floorRatio, median(attached), ratio, lost, missing, rate)
 		if lost != 0 || missing != 0 {
 			b.Errorf("lost %d events, %d never arrived", lost, missing)
 		}
@@ -144,3 +154,30 @@ func (p *pipeline) drainTime() time.Duration {
 	return p.lastSeen.Sub(p.firstSeen)
 }
 
+// attachEmpty attaches programs that do nothing to the enter and exit
+// tracepoints of call, and returns a function that detaches them.
+func attachEmpty(tb testing.TB, call string) func() {
+	tb.Helper()
+	prog, err := ebpf.NewProgram(&ebpf.ProgramSpec{
+		Type:         ebpf.TracePoint,
+		License:      "GPL",
+		Instructions: asm.Instructions{asm.Mov.Imm(asm.R0, 0), asm.Return()},
+	})
+	if err != nil {
+		tb.Fatalf("load empty program: %v", err)
+	}
+	var links []link.Link
+	for _, tp := range []string{"sys_enter_" + call, "sys_exit_" + call} {
+		l, err := link.Tracepoint("syscalls", tp, prog, nil)
+		if err != nil {
+			tb.Fatalf("attach empty program to %s: %v", tp, err)
+		}
+		links = append(links, l)
+	}
+	return func() {
+		for _, l := range links {
+			l.Close()
+		}
+		prog.Close()
+	}
+}
