@@ -71,7 +71,7 @@ func parseFields(kind string, fields []string) (Marker, error) {
 			m.Exit = n
 		case "uptime":
 			s, err := strconv.ParseFloat(v, 64)
-			if err != nil || s < 0 || s > 1e6 {
+			if err != nil || !(s >= 0 && s <= 1e6) { // also rejects NaN
 				return Marker{}, fmt.Errorf("bad uptime %q", v)
 			}
 			m.Uptime = time.Duration(s * float64(time.Second))
