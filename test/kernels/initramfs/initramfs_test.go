@@ -10,20 +10,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// requireTools skips when a host tool is missing, unless CI is set.
-func requireTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s missing (bash test/kernels/install-deps.sh): %v", tool, err)
-			}
-			t.Skipf("%s missing: run bash test/kernels/install-deps.sh", tool)
-		}
-	}
-}
+	"github.com/splicewatch/splicewatch/test/kernels/internal/testenv"
+)
 
 func TestScriptRejects(t *testing.T) {
 	ok := []Run{{Name: "fentry"}}
@@ -49,7 +38,7 @@ func TestScriptRejects(t *testing.T) {
 
 // TestQuote runs quoted words through a real shell.
 func TestQuote(t *testing.T) {
-	requireTools(t, "sh")
+	testenv.RequireTools(t, "sh")
 	for _, s := range []string{"plain", "", "it's", `"$(reboot)"`, "a b\tc\nd", `\'\\`, "-test.run=^TestX$"} {
 		out, err := exec.Command("sh", "-c", "printf %s "+quote(s)).Output()
 		if err != nil {
@@ -62,7 +51,7 @@ func TestQuote(t *testing.T) {
 }
 
 func TestCheckStatic(t *testing.T) {
-	requireTools(t, "busybox")
+	testenv.RequireTools(t, "busybox")
 	bb, _ := exec.LookPath("busybox")
 	if err := CheckStatic(bb); err != nil {
 		t.Errorf("busybox-static: %v", err)
@@ -77,7 +66,7 @@ func TestCheckStatic(t *testing.T) {
 }
 
 func TestBuild(t *testing.T) {
-	requireTools(t, "cpio", "busybox")
+	testenv.RequireTools(t, "cpio", "busybox")
 	bb, _ := exec.LookPath("busybox")
 	dir := t.TempDir()
 	data := filepath.Join(dir, "testdata")

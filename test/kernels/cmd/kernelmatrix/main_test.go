@@ -9,26 +9,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-)
 
-// requireTools skips when a host tool is missing, unless CI is set.
-func requireTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s missing (bash test/kernels/install-deps.sh): %v", tool, err)
-			}
-			t.Skipf("%s missing: run bash test/kernels/install-deps.sh", tool)
-		}
-	}
-}
+	"github.com/splicewatch/splicewatch/test/kernels/internal/testenv"
+)
 
 // TestMatrix boots the Debian kernel for real, with the static busybox as the
 // "test binary": each mode's run checks its own SPLICEWATCH_PROBE_MODE and
 // the mounts /init promises, and the kprobe run fails on purpose.
 func TestMatrix(t *testing.T) {
-	requireTools(t, "qemu-system-x86_64", "cpio", "busybox", "apt-get", "dpkg-deb")
+	testenv.RequireTools(t, "qemu-system-x86_64", "cpio", "busybox", "apt-get", "dpkg-deb")
 	bb, _ := exec.LookPath("busybox")
 	script := `test -d /sys/kernel/tracing/events/syscalls && grep -q bpf /sys/kernel/security/lsm &&
 		grep -q " /sys/fs/bpf bpf " /proc/mounts && test -f /work/data/hello &&
@@ -73,11 +62,11 @@ func TestMatrix(t *testing.T) {
 
 // TestTimeout checks that a hung run is killed, reported and failed.
 func TestTimeout(t *testing.T) {
-	requireTools(t, "qemu-system-x86_64", "cpio", "busybox", "apt-get", "dpkg-deb")
+	testenv.RequireTools(t, "qemu-system-x86_64", "cpio", "busybox", "apt-get", "dpkg-deb")
 	bb, _ := exec.LookPath("busybox")
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{
-		"-binary", bb, "-modes", "tracepoint", "-logs", t.TempDir(), "-timeout", "25s",
+		"-binary", bb, "-modes", "tracepoint", "-logs", t.TempDir(), "-timeout", "12s",
 		"--", "sleep", "600",
 	}, &stdout, &stderr)
 	out := stdout.String()
