@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/cilium/ebpf/rlimit"
 	"github.com/spf13/cobra"
@@ -34,7 +35,7 @@ func newDoctorCmd() *cobra.Command {
 			}
 			// Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; without
 			// this the trial loads fail there for the wrong reason.
-			if err := rlimit.RemoveMemlock(); err != nil {
+			if err := rlimit.RemoveMemlock(); err != nil && os.Geteuid() == 0 {
 				fmt.Fprintf(cmd.ErrOrStderr(), "splicewatch doctor: %s\n", err)
 			}
 			r, err := features.Probe(ctx, nil)

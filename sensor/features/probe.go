@@ -62,9 +62,6 @@ func Probe(ctx context.Context, opts *Options) (*Report, error) {
 		log.DebugContext(ctx, "probed", "item", step.name)
 	}
 	r.Auto = r.choose()
-	if !r.Root && r.Auto.Mode == "" {
-		r.Auto.Reason += " (not running as root: run as root for a conclusive answer)"
-	}
 	return r, nil
 }
 

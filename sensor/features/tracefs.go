@@ -2,8 +2,10 @@ package features
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,14 +51,25 @@ func findTracefs(mountinfo io.Reader) (string, error) {
 	return "", nil
 }
 
-// probeTracefs finds the tracefs mount point; dir is "" when there is none.
-func probeTracefs() (dir string, c Check) {
+// mountedTracefs reads the mount table for tracefs.
+func mountedTracefs() (string, error) {
 	f, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
-		return "", no(fmt.Sprintf("cannot read mount table: %s", err))
+		return "", fmt.Errorf("read mount table: %w", err)
 	}
 	defer f.Close()
-	dir, err = findTracefs(f)
+	return findTracefs(f)
+}
+
+// probeTracefs finds the tracefs mount point; dir is "" when there is none.
+func probeTracefs() (string, Check) {
+	dir, err := mountedTracefs()
+	if err == nil && dir == "" {
+		// With debugfs mounted, looking into debug/tracing automounts tracefs.
+		if _, serr := os.Stat(tracefsMounts[1] + "/events"); serr == nil {
+			dir, err = mountedTracefs()
+		}
+	}
 	if err != nil {
 		return "", no(err.Error())
 	}
@@ -80,8 +93,11 @@ func probeTracepoints(tracefs string) Check {
 		for _, dir := range []string{"sys_enter_", "sys_exit_"} {
 			p := filepath.Join(tracefs, "events", "syscalls", dir+sc, "id")
 			b, err := os.ReadFile(p)
+			if errors.Is(err, fs.ErrNotExist) {
+				return no(fmt.Sprintf("%s missing: kernel built without CONFIG_FTRACE_SYSCALLS?", p))
+			}
 			if err != nil {
-				return no(fmt.Sprintf("%s: %s (kernel built without CONFIG_FTRACE_SYSCALLS?)", p, err))
+				return no(err.Error())
 			}
 			if _, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 32); err != nil {
 				return no(fmt.Sprintf("%s: bad id: %s", p, err))
