@@ -27,7 +27,8 @@ type Kernel struct {
 var (
 	// validPackage is Debian's package name syntax.
 	validPackage = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
-	// imagePackage matches a versioned kernel image package.
+	// imagePackage matches a kernel image package (not -dbg or -unsigned
+	// variants, which apt-cache depends lists in other relations).
 	imagePackage = regexp.MustCompile(`^linux-image-[0-9][a-z0-9.+-]*$`)
 )
 
@@ -41,18 +42,32 @@ func DefaultCacheDir() (string, error) {
 	return filepath.Join(dir, "splicewatch", "kernels"), nil
 }
 
-// Resolve turns a meta package such as linux-image-amd64 into the versioned
-// kernel image package it depends on. A versioned package is returned as is.
+// Resolve follows meta packages such as linux-image-amd64 or
+// linux-image-6.12-amd64 to the kernel image package they depend on. A
+// package without a linux-image-* dependency is returned as is.
 func Resolve(ctx context.Context, pkg string) (string, error) {
 	if !validPackage.MatchString(pkg) {
 		return "", fmt.Errorf("resolve %q: not a Debian package name", pkg)
 	}
-	if imagePackage.MatchString(pkg) {
-		return pkg, nil
+	name := pkg
+	for range 4 {
+		dep, err := imageDependency(ctx, name)
+		if err != nil {
+			return "", fmt.Errorf("resolve %s: %w", pkg, err)
+		}
+		if dep == "" {
+			return name, nil
+		}
+		name = dep
 	}
+	return "", fmt.Errorf("resolve %s: more than 4 levels of meta packages", pkg)
+}
+
+// imageDependency returns the linux-image-* package pkg depends on, or "".
+func imageDependency(ctx context.Context, pkg string) (string, error) {
 	out, err := run(ctx, "", "apt-cache", "depends", pkg)
 	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", pkg, err)
+		return "", err
 	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
@@ -61,7 +76,7 @@ func Resolve(ctx context.Context, pkg string) (string, error) {
 			return dep, nil
 		}
 	}
-	return "", fmt.Errorf("resolve %s: no linux-image-<version> dependency (run apt-get update?)", pkg)
+	return "", nil
 }
 
 // candidateVersion asks apt which version of pkg it would download.

@@ -39,9 +39,6 @@ func TestResolve(t *testing.T) {
 			t.Errorf("Resolve(%q) accepted it", bad)
 		}
 	}
-	if got, err := Resolve(ctx, "linux-image-6.1.0-56-amd64"); err != nil || got != "linux-image-6.1.0-56-amd64" {
-		t.Errorf("a versioned package resolved to %q, %v", got, err)
-	}
 	if _, err := exec.LookPath("apt-cache"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("apt-cache missing and CI is set")
@@ -54,5 +51,9 @@ func TestResolve(t *testing.T) {
 	}
 	if !strings.HasPrefix(got, "linux-image-") || !strings.HasSuffix(got, "-amd64") || got == "linux-image-amd64" {
 		t.Errorf("linux-image-amd64 resolved to %q", got)
+	}
+	again, err := Resolve(ctx, got)
+	if err != nil || again != got {
+		t.Errorf("the image package %s resolved to %q, %v", got, again, err)
 	}
 }
