@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cilium/ebpf/rlimit"
@@ -28,15 +30,21 @@ func probeKernel(t *testing.T) *Report {
 		}
 		t.Skip("kernel feature tests need root")
 	}
-	if err := rlimit.RemoveMemlock(); err != nil {
-		t.Fatalf("remove memlock limit: %v", err)
-	}
-	r, err := Probe(context.Background(), nil)
+	r, err := probeOnce()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
+
+// probeOnce probes the kernel once per test binary: under qemu's emulation
+// parsing BTF alone takes seconds. Tests must not modify the report.
+var probeOnce = sync.OnceValues(func() (*Report, error) {
+	if err := rlimit.RemoveMemlock(); err != nil {
+		return nil, fmt.Errorf("remove memlock limit: %w", err)
+	}
+	return Probe(context.Background(), nil)
+})
 
 // mustHave fails the test when the kernel lacks an item every supported
 // kernel (5.8 or later, with BTF) has.

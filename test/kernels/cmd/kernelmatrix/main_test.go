@@ -75,6 +75,22 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+// TestBootPerMode boots once per mode; the runs of one boot must not see the
+// /tmp of another.
+func TestBootPerMode(t *testing.T) {
+	testenv.RequireTools(t, "qemu-system-x86_64", "cpio", "busybox", "apt-get", "dpkg-deb")
+	bb, _ := exec.LookPath("busybox")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{
+		"-binary", bb, "-modes", "fentry,kprobe", "-boot-per-mode", "-logs", t.TempDir(), "-timeout", "2m",
+		"--", "sh", "-c", "test ! -e /tmp/seen && touch /tmp/seen",
+	}, &stdout, &stderr)
+	out := stdout.String()
+	if code != 0 || strings.Count(out, "booted to /init") != 2 || !strings.Contains(out, "2 passed, 0 failed") {
+		t.Errorf("exit code %d, output:\n%s\n%s", code, out, stderr.String())
+	}
+}
+
 func TestUsage(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	tests := [][]string{
