@@ -54,9 +54,9 @@ func (r *Report) Supports(m Mode) error {
 		}
 		return nil
 	case ModeFentry:
-		return r.need(m, r.BTF, "BTF", r.Fentry, "fentry/fexit", func(h Hook) bool { return h.BTF }, "BTF")
+		return r.need(m, []named{{"BTF", r.BTF}, {"fentry/fexit", r.Fentry}}, "BTF", func(h Hook) bool { return h.BTF })
 	case ModeKprobe:
-		return r.need(m, r.Kprobes, "kprobes", r.Kprobes, "kprobes", func(h Hook) bool { return h.Kallsyms }, "kallsyms")
+		return r.need(m, []named{{"kprobes", r.Kprobes}}, "kallsyms", func(h Hook) bool { return h.Kallsyms })
 	case ModeTracepoint:
 		if !r.Tracepoints.Available {
 			return fmt.Errorf("mode tracepoint: %s: %w", r.Tracepoints.Reason, ebpf.ErrNotSupported)
@@ -66,13 +66,19 @@ func (r *Report) Supports(m Mode) error {
 	return fmt.Errorf("mode %q: unknown mode: %w", m, ebpf.ErrNotSupported)
 }
 
-// need checks two features and that every required hook is found by has.
-func (r *Report) need(m Mode, a Check, aName string, b Check, bName string, has func(Hook) bool, where string) error {
-	if !a.Available {
-		return fmt.Errorf("mode %s: no %s: %s: %w", m, aName, a.Reason, ebpf.ErrNotSupported)
-	}
-	if !b.Available {
-		return fmt.Errorf("mode %s: no %s: %s: %w", m, bName, b.Reason, ebpf.ErrNotSupported)
+// named is a check with the name used in error messages.
+type named struct {
+	name string
+	c    Check
+}
+
+// need checks that each feature is available and that every required hook
+// is found (by has) in where.
+func (r *Report) need(m Mode, checks []named, where string, has func(Hook) bool) error {
+	for _, n := range checks {
+		if !n.c.Available {
+			return fmt.Errorf("mode %s: no %s: %s: %w", m, n.name, n.c.Reason, ebpf.ErrNotSupported)
+		}
 	}
 	var missing []string
 	required := 0
