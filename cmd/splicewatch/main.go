@@ -59,6 +59,7 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(
 		newRunCmd(),
 		newVersionCmd(),
+		newDoctorCmd(),
 	)
 	return root
 }
