@@ -55,3 +55,12 @@ test-e2e:
 
 bench:
 	$(GO) test -run '^$$' -bench OverheadVmsplice64 -benchtime 1x -timeout 10m ./test/e2e/
+
+# test-kernels boots Debian kernels under qemu (TCG) and runs the end-to-end
+# suite inside, once per attach mode. See docs/kernels.md.
+.PHONY: test-kernels test-kernels-features
+test-kernels:
+	bash test/kernels/run.sh ./test/e2e -kernel linux-image-amd64,linux-image-6.12-amd64 -modes tracepoint -- -test.v
+
+test-kernels-features:
+	bash test/kernels/run.sh ./sensor/features -kernel linux-image-amd64,linux-image-6.12-amd64 -env SPLICEWATCH_EXPECT=kprobes,fentry,bpf_lsm -- -test.v
