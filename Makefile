@@ -60,7 +60,7 @@ bench:
 # suite inside, once per attach mode. See docs/kernels.md.
 .PHONY: test-kernels test-kernels-features
 test-kernels:
-	bash test/kernels/run.sh ./test/e2e -kernel linux-image-amd64,linux-image-6.12-amd64 -modes tracepoint -- -test.v
+	bash test/kernels/run.sh ./test/e2e -kernel linux-image-amd64,linux-image-6.12-amd64 -modes fentry,kprobe,tracepoint -- -test.v
 
 test-kernels-features:
 	bash test/kernels/run.sh ./sensor/features -kernel linux-image-amd64,linux-image-6.12-amd64 -env SPLICEWATCH_EXPECT=kprobes,fentry,bpf_lsm -- -test.v

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/splicewatch/splicewatch/event"
+	"github.com/splicewatch/splicewatch/sensor/features"
 )
 
 // Options configure a Sensor. A nil *Options gives the defaults.
@@ -39,6 +40,11 @@ type Options struct {
 	Logger *slog.Logger
 	// Registerer receives the sensor's metrics. Default: none.
 	Registerer prometheus.Registerer
+	// ProbeMode chooses the attach mode: auto (the default), fentry,
+	// kprobe or tracepoint. A forced mode the kernel cannot do is an
+	// error; in fentry and kprobe modes a call whose hook function is
+	// missing falls back to tracepoints, and this is logged.
+	ProbeMode features.Mode
 }
 
 func (o *Options) withDefaults() Options {
@@ -64,13 +70,18 @@ func (o *Options) withDefaults() Options {
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
+	if c.ProbeMode == "" {
+		c.ProbeMode = features.ModeAuto
+	}
 	return c
 }
 
 // Sensor holds the loaded and attached eBPF programs.
 type Sensor struct {
 	opts   Options
-	objs   tracepointObjects
+	mode   features.Mode
+	modes  map[string]features.Mode // attach mode of each call
+	colls  []*ebpf.Collection
 	links  []link.Link
 	reader *ringbuf.Reader
 	clock  monoClock
@@ -93,31 +104,15 @@ func New(opts *Options) (*Sensor, error) {
 	if err := rlimit.RemoveMemlock(); err != nil {
 		return nil, fmt.Errorf("raise memlock limit: %w", err)
 	}
-	spec, err := loadTracepoint()
-	if err != nil {
-		return nil, fmt.Errorf("load eBPF spec: %w", err)
-	}
-	spec.Maps[tracepointMapSwEvents].MaxEntries = uint32(o.RingBufferBytes)
-	if err := spec.Variables[tracepointVarSwWakeupBytes].Set(uint64(o.WakeupBytes)); err != nil {
-		return nil, fmt.Errorf("set wakeup threshold: %w", err)
-	}
 	s := &Sensor{opts: o, clock: newMonoClock(), exes: newExeCache(8192), m: newMetrics(o.Registerer)}
-	if err := spec.LoadAndAssign(&s.objs, nil); err != nil {
-		var verr *ebpf.VerifierError
-		if errors.As(err, &verr) {
-			return nil, fmt.Errorf("load eBPF programs (verifier log follows): %+v", verr)
-		}
-		if errors.Is(err, os.ErrPermission) {
-			return nil, fmt.Errorf("load eBPF programs: %w (%w)", err, ErrNotPermitted)
-		}
-		return nil, fmt.Errorf("load eBPF programs: %w", err)
-	}
-	if err := s.attach(); err != nil {
+	if err := s.load(); err != nil {
 		s.Close()
 		return nil, err
 	}
-	s.loss = newLossCounter(s.objs.SwStats)
-	s.reader, err = ringbuf.NewReader(s.objs.SwEvents)
+	events := s.colls[0].Maps["sw_events"]
+	s.loss = newLossCounter(s.colls[0].Maps["sw_stats"])
+	var err error
+	s.reader, err = ringbuf.NewReader(events)
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open ring buffer: %w", err)
@@ -125,30 +120,78 @@ func New(opts *Options) (*Sensor, error) {
 	return s, nil
 }
 
-// attach links every program to its syscall tracepoint: exits first, so
-// that no entry is stashed without an exit to collect it.
-func (s *Sensor) attach() error {
-	progs := []struct {
-		name string
-		prog *ebpf.Program
-	}{
-		{"sys_exit_vmsplice", s.objs.SwTpExitVmsplice},
-		{"sys_exit_splice", s.objs.SwTpExitSplice},
-		{"sys_exit_tee", s.objs.SwTpExitTee},
-		{"sys_exit_sendfile64", s.objs.SwTpExitSendfile},
-		{"sys_enter_vmsplice", s.objs.SwTpEnterVmsplice},
-		{"sys_enter_splice", s.objs.SwTpEnterSplice},
-		{"sys_enter_tee", s.objs.SwTpEnterTee},
-		{"sys_enter_sendfile64", s.objs.SwTpEnterSendfile},
+// load picks the attach mode, loads its programs and attaches them. Calls
+// whose hook function this kernel lacks fall back to tracepoints, sharing
+// the maps of the primary object.
+func (s *Sensor) load() error {
+	report, err := features.Probe(context.Background(), nil)
+	if err != nil {
+		return fmt.Errorf("probe kernel: %w", err)
 	}
-	for _, p := range progs {
-		l, err := link.Tracepoint("syscalls", p.name, p.prog, nil)
-		if err != nil {
-			return fmt.Errorf("attach tracepoint syscalls/%s: %w", p.name, err)
+	mode := s.opts.ProbeMode
+	if mode == features.ModeAuto {
+		if report.Auto.Mode == "" {
+			return fmt.Errorf("no attach mode works on this kernel: %s (run `splicewatch doctor`)", report.Auto.Reason)
 		}
-		s.links = append(s.links, l)
+		mode = report.Auto.Mode
+		s.opts.Logger.Info("attach mode chosen", "mode", mode, "why", report.Auto.Reason)
+	} else if err := report.Supports(mode); err != nil {
+		return fmt.Errorf("probe mode %s: %w (run `splicewatch doctor`)", mode, err)
+	}
+	set, ok := programSets[mode]
+	if !ok {
+		return fmt.Errorf("probe mode %q: unknown", mode)
+	}
+	s.mode = mode
+	s.modes = map[string]features.Mode{}
+	var primary, fallback []string
+	for _, c := range calls {
+		if hookAvailable(report, mode, c) {
+			primary = append(primary, c)
+			s.modes[c] = mode
+		} else {
+			fallback = append(fallback, c)
+			s.modes[c] = features.ModeTracepoint
+			s.opts.Logger.Warn("hook missing: call falls back to tracepoints", "call", c, "hook", hookFunc[c], "mode", mode)
+		}
+	}
+	var shared map[string]*ebpf.Map
+	for _, part := range []struct {
+		set   programSet
+		calls []string
+	}{{set, primary}, {programSets[features.ModeTracepoint], fallback}} {
+		if len(part.calls) == 0 {
+			continue
+		}
+		coll, sections, err := s.loadSet(part.set, part.calls, shared)
+		if err != nil {
+			return err
+		}
+		s.colls = append(s.colls, coll)
+		if shared == nil {
+			shared = map[string]*ebpf.Map{}
+			for _, name := range sharedMaps {
+				shared[name] = coll.Maps[name]
+			}
+		}
+		if err := s.attachColl(coll, sections); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// Mode returns the attach mode in use.
+func (s *Sensor) Mode() features.Mode { return s.mode }
+
+// CallModes returns the attach mode of each watched call: the chosen mode,
+// or tracepoint for a call whose hook function is missing.
+func (s *Sensor) CallModes() map[string]features.Mode {
+	out := make(map[string]features.Mode, len(s.modes))
+	for k, v := range s.modes {
+		out[k] = v
+	}
+	return out
 }
 
 // Run reads events until ctx is done and passes each to handle, in the
@@ -247,6 +290,8 @@ func (s *Sensor) Close() error {
 	for _, l := range s.links {
 		errs = append(errs, l.Close())
 	}
-	errs = append(errs, s.objs.Close())
+	for _, c := range s.colls {
+		c.Close()
+	}
 	return errors.Join(errs...)
 }

@@ -34,6 +34,17 @@ struct mm_struct {
 	unsigned long task_size;
 };
 
+/* x86_64 register file, as the syscall wrappers (__x64_sys_*) receive it. */
+struct pt_regs {
+	unsigned long r10;
+	unsigned long r8;
+	unsigned long r9;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
+	unsigned long ax;
+};
+
 struct task_struct {
 	int pid;
 	int tgid;

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/splicewatch/splicewatch/sensor/features"
 )
 
 // config is the YAML configuration file. Every key has a flag; a flag given
@@ -24,6 +26,7 @@ type config struct {
 }
 
 type sensorConfig struct {
+	ProbeMode       string        `yaml:"probe_mode"`
 	RingBufferBytes int           `yaml:"ring_buffer_bytes"`
 	WakeupBytes     int           `yaml:"wakeup_bytes"`
 	PollInterval    time.Duration `yaml:"poll_interval"`
@@ -37,6 +40,7 @@ func defaultConfig() config {
 	return config{
 		LogLevel: "info",
 		Sensor: sensorConfig{
+			ProbeMode:       "auto",
 			RingBufferBytes: 16 << 20,
 			WakeupBytes:     256 << 10,
 			PollInterval:    100 * time.Millisecond,
@@ -77,6 +81,9 @@ func (c *config) validate(path string) error {
 	}
 	if n := c.Sensor.RingBufferBytes; n <= 0 || n&(n-1) != 0 {
 		return usagef("config %s: sensor.ring_buffer_bytes: %d is not a power of two", path, n)
+	}
+	if _, err := features.ParseMode(c.Sensor.ProbeMode); err != nil {
+		return usagef("config %s: sensor.probe_mode: %w", path, err)
 	}
 	if c.Sensor.PollInterval <= 0 {
 		return usagef("config %s: sensor.poll_interval must be positive", path)

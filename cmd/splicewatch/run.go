@@ -24,6 +24,7 @@ import (
 	"github.com/splicewatch/splicewatch/engine"
 	"github.com/splicewatch/splicewatch/event"
 	"github.com/splicewatch/splicewatch/sensor"
+	"github.com/splicewatch/splicewatch/sensor/features"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
 )
 
@@ -58,6 +59,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9090)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
 	f.StringVar(&cfg.Host, "host", cfg.Host, "host name stamped on events (default: the system host name)")
+	f.StringVar(&cfg.Sensor.ProbeMode, "probe-mode", cfg.Sensor.ProbeMode, "attach mode: auto, fentry, kprobe or tracepoint (see `splicewatch doctor`)")
 	f.IntVar(&cfg.Sensor.RingBufferBytes, "ring-buffer-bytes", cfg.Sensor.RingBufferBytes, "size of the eBPF ring buffer, a power of two")
 	f.IntVar(&cfg.Sensor.WakeupBytes, "wakeup-bytes", cfg.Sensor.WakeupBytes, "wake the reader when this much data is buffered")
 	f.DurationVar(&cfg.Sensor.PollInterval, "poll-interval", cfg.Sensor.PollInterval, "longest time an ordinary event waits in the ring buffer")
@@ -82,6 +84,9 @@ func mergeFlags(cmd *cobra.Command, cfg *config, file config) {
 	}
 	if set("host") {
 		cfg.Host = keep.Host
+	}
+	if set("probe-mode") {
+		cfg.Sensor.ProbeMode = keep.Sensor.ProbeMode
 	}
 	if set("ring-buffer-bytes") {
 		cfg.Sensor.RingBufferBytes = keep.Sensor.RingBufferBytes
@@ -111,6 +116,7 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 
 	sens, err := sensor.New(&sensor.Options{
 		Host:            cfg.Host,
+		ProbeMode:       features.Mode(cfg.Sensor.ProbeMode),
 		RingBufferBytes: cfg.Sensor.RingBufferBytes,
 		WakeupBytes:     cfg.Sensor.WakeupBytes,
 		PollInterval:    cfg.Sensor.PollInterval,
@@ -129,7 +135,7 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		}
 		defer srv.Close()
 	}
-	log.Info("splicewatch running", "rules", len(eng.Rules()), "events", cfg.Events)
+	log.Info("splicewatch running", "mode", sens.Mode(), "rules", len(eng.Rules()), "events", cfg.Events)
 
 	out := newJSONLines(stdout)
 	stopFlush := out.flushEvery(200 * time.Millisecond)

@@ -10,6 +10,7 @@ import (
 	"github.com/splicewatch/splicewatch/engine"
 	"github.com/splicewatch/splicewatch/event"
 	"github.com/splicewatch/splicewatch/sensor"
+	"github.com/splicewatch/splicewatch/sensor/features"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
 )
 
@@ -45,9 +46,32 @@ type pipeline struct {
 func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	tb.Helper()
 	requireRoot(tb)
-	s, err := sensor.New(opts)
+	var o sensor.Options
+	if opts != nil {
+		o = *opts
+	}
+	// The kernel matrix (make test-kernels) runs the suite once per mode.
+	want := features.ModeAuto
+	if env := os.Getenv("SPLICEWATCH_PROBE_MODE"); env != "" {
+		m, err := features.ParseMode(env)
+		if err != nil {
+			tb.Fatalf("SPLICEWATCH_PROBE_MODE: %v", err)
+		}
+		want, o.ProbeMode = m, m
+	}
+	s, err := sensor.New(&o)
 	if err != nil {
 		tb.Fatalf("start sensor: %v", err)
+	}
+	if want != features.ModeAuto {
+		if s.Mode() != want {
+			tb.Fatalf("sensor attached in mode %s, want %s", s.Mode(), want)
+		}
+		for call, m := range s.CallModes() {
+			if m != want {
+				tb.Errorf("call %s attached in mode %s, want %s", call, m, want)
+			}
+		}
 	}
 	eng := engine.New(nil)
 	for _, sig := range builtin.All() {
