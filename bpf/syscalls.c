@@ -76,3 +76,4 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Keep the enums in BTF so bpf2go can generate their Go constants. */
 const enum sw_kind *sw_unused_kind __attribute__((unused));
 const enum sw_stat *sw_unused_stat __attribute__((unused));
+const enum sw_fd_type *sw_unused_fd_type __attribute__((unused));

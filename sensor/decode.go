@@ -1,8 +1,7 @@
 package sensor
 
 import (
-	"bytes"
-	"encoding/binary"
+		"encoding/binary"
 	"errors"
 	"fmt"
 	"structs"
@@ -100,12 +99,12 @@ type eventBuf[A any] struct {
 
 // newEventBuf returns an event with room for n arguments.
 func newEventBuf(n int) *event.Event {
-	if n <= 12 {
-		b := new(eventBuf[[12]event.Arg])
+	if n <= 16 {
+		b := new(eventBuf[[16]event.Arg])
 		b.ev.Args = b.args[:0:len(b.args)]
 		return &b.ev
 	}
-	b := new(eventBuf[[16]event.Arg])
+	b := new(eventBuf[[28]event.Arg])
 	b.ev.Args = b.args[:0:len(b.args)]
 	return &b.ev
 }
@@ -137,13 +136,7 @@ func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event 
 	return ev
 }
 
-func commString(c []int8) string {
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&c[0])), len(c))
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		b = b[:i]
-	}
-	return string(b)
-}
+func commString(c []int8) string { return cString(c) }
 
 func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
 	r, err := castPrefix[rawVmsplice](raw, int(unsafe.Offsetof(rawVmsplice{}.Iov)))
@@ -151,9 +144,10 @@ func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
 		return nil, fmt.Errorf("decode vmsplice: %w", err)
 	}
 	copied := (len(raw) - int(unsafe.Offsetof(r.Iov))) / int(unsafe.Sizeof(r.Iov[0]))
-	ev := newEvent(event.NameVmsplice, &r.H, 16, clk)
+	ev := newEvent(event.NameVmsplice, &r.H, 28, clk)
 	a := &ev.Args
 	a.AddInt("fd", r.Fd)
+	a.Add("fd_info", fdInfo(&r.FdInfo, nil, r.H.Uid, r.H.Gid))
 	a.AddUint("iov_addr", r.Uiov)
 	a.AddUint("nr_segs", r.NrSegs)
 	a.AddUint("flags", r.Flags)
@@ -171,6 +165,17 @@ func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
 	if r.KernelSegs > 0 {
 		a.AddUint("kernel_first_base", r.KernelFirstBase)
 	}
+	a.AddUint("vdso_segs", uint64(r.VdsoSegs))
+	a.AddInt("vdso_first", int64(r.VdsoFirst))
+	if r.VdsoSegs > 0 {
+		a.AddUint("vdso_first_base", r.VdsoFirstBase)
+	}
+	if r.VdsoEnd != 0 {
+		a.AddUint("vdso_start", r.VdsoStart)
+		a.AddUint("vdso_end", r.VdsoEnd)
+	}
+	a.Add("iov_changed", r.Facts&factIovChanged != 0)
+	a.AddInt("iov_changed_first", int64(r.IovChangedFirst))
 	a.AddUint("overlong_segs", uint64(r.OverlongSegs))
 	a.AddInt("overlong_first", int64(r.OverlongFirst))
 	if r.OverlongSegs > 0 {
@@ -201,13 +206,37 @@ func decodeIov(segs []iovSeg) []any {
 	return iov
 }
 
-// xferRecord decodes the record shared by splice, tee and sendfile.
+// Facts computed in the kernel (SW_FACT_* in bpf/include/sw_event.h).
+const (
+	factDirtyPipeMerge = 0x1
+	factDirtyPipeShape = 0x2
+	factIovChanged     = 0x4
+)
+
+// xferRecord decodes the record shared by splice, tee and sendfile. The
+// record ends before path_out when that path is empty.
 func xferRecord(raw []byte, name string, clk monoClock) (*rawXfer, *event.Event, error) {
-	r, err := castRecord[rawXfer](raw)
+	r, err := castPrefix[rawXfer](raw, int(unsafe.Offsetof(rawXfer{}.PathOut)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode %s: %w", name, err)
 	}
-	return r, newEvent(name, &r.H, 10, clk), nil
+	return r, newEvent(name, &r.H, 16, clk), nil
+}
+
+// pathOut returns r's output path, which is present only when the record
+// is long enough to hold it.
+func pathOut(r *rawXfer, raw []byte) []int8 {
+	if len(raw) < int(unsafe.Sizeof(*r)) {
+		return nil
+	}
+	return r.PathOut[:]
+}
+
+// xferSide appends the descriptor and description of one side of a
+// transfer.
+func xferSide(a *event.Args, name string, fd int64, info *rawFd, path []int8, h *rawHeader) {
+	a.AddInt(name, fd)
+	a.Add(name+"_info", fdInfo(info, path, h.Uid, h.Gid))
 }
 
 func decodeSplice(raw []byte, clk monoClock) (*event.Event, error) {
@@ -216,19 +245,21 @@ func decodeSplice(raw []byte, clk monoClock) (*event.Event, error) {
 		return nil, err
 	}
 	a := &ev.Args
-	a.Add("fd_in", r.FdIn)
-	a.Add("off_in", r.OffIn)
+	xferSide(a, "fd_in", r.FdIn, &r.In, r.PathIn[:], &r.H)
+	a.AddUint("off_in", r.OffIn)
 	if r.Valid&0x1 != 0 {
-		a.Add("off_in_value", r.OffInVal)
+		a.AddInt("off_in_value", r.OffInVal)
 	}
-	a.Add("fd_out", r.FdOut)
-	a.Add("off_out", r.OffOut)
+	xferSide(a, "fd_out", r.FdOut, &r.Out, pathOut(r, raw), &r.H)
+	a.AddUint("off_out", r.OffOut)
 	if r.Valid&0x2 != 0 {
-		a.Add("off_out_value", r.OffOutVal)
+		a.AddInt("off_out_value", r.OffOutVal)
 	}
-	a.Add("len", r.Len)
-	a.Add("flags", r.Flags)
+	a.AddUint("len", r.Len)
+	a.AddUint("flags", uint64(r.Flags))
 	a.Add("flag_names", spliceFlagNames(uint64(r.Flags)))
+	a.Add("dirty_pipe_merge", r.Facts&factDirtyPipeMerge != 0)
+	a.Add("dirty_pipe_shape", r.Facts&factDirtyPipeShape != 0)
 	return ev, nil
 }
 
@@ -238,26 +269,28 @@ func decodeTee(raw []byte, clk monoClock) (*event.Event, error) {
 		return nil, err
 	}
 	a := &ev.Args
-	a.Add("fd_in", r.FdIn)
-	a.Add("fd_out", r.FdOut)
-	a.Add("len", r.Len)
-	a.Add("flags", r.Flags)
+	xferSide(a, "fd_in", r.FdIn, &r.In, r.PathIn[:], &r.H)
+	xferSide(a, "fd_out", r.FdOut, &r.Out, pathOut(r, raw), &r.H)
+	a.AddUint("len", r.Len)
+	a.AddUint("flags", uint64(r.Flags))
 	a.Add("flag_names", spliceFlagNames(uint64(r.Flags)))
 	return ev, nil
 }
 
+// decodeSendfile decodes sendfile(out_fd, in_fd, offset, count). The
+// record keeps in_fd as its input side.
 func decodeSendfile(raw []byte, clk monoClock) (*event.Event, error) {
 	r, ev, err := xferRecord(raw, event.NameSendfile, clk)
 	if err != nil {
 		return nil, err
 	}
 	a := &ev.Args
-	a.Add("out_fd", r.FdOut)
-	a.Add("in_fd", r.FdIn)
-	a.Add("offset", r.OffIn)
+	xferSide(a, "out_fd", r.FdOut, &r.Out, pathOut(r, raw), &r.H)
+	xferSide(a, "in_fd", r.FdIn, &r.In, r.PathIn[:], &r.H)
+	a.AddUint("offset", r.OffIn)
 	if r.Valid&0x1 != 0 {
-		a.Add("offset_value", r.OffInVal)
+		a.AddInt("offset_value", r.OffInVal)
 	}
-	a.Add("count", r.Len)
+	a.AddUint("count", r.Len)
 	return ev, nil
 }

@@ -22,6 +22,11 @@ type fentrySwIovChunk struct {
 	}
 }
 
+type fentrySwPathBuf struct {
+	_   structs.HostLayout
+	Buf [1024]int8
+}
+
 type fentrySwPending struct {
 	_ structs.HostLayout
 	H struct {
@@ -40,7 +45,7 @@ type fentrySwPending struct {
 		PidNs    uint32
 		Comm     [16]int8
 	}
-	_ [344]byte
+	_ [736]byte
 }
 
 // Names of all BPF objects in the ELF.
@@ -49,6 +54,7 @@ type fentrySwPending struct {
 const (
 	fentryMapSwChunk            = "sw_chunk"
 	fentryMapSwEvents           = "sw_events"
+	fentryMapSwPathbuf          = "sw_pathbuf"
 	fentryMapSwPending          = "sw_pending"
 	fentryMapSwStats            = "sw_stats"
 	fentryProgSwFeEnterSendfile = "sw_fe_enter_sendfile"
@@ -121,6 +127,7 @@ type fentryProgramSpecs struct {
 type fentryMapSpecs struct {
 	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
+	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
@@ -155,6 +162,7 @@ func (o *fentryObjects) Close() error {
 type fentryMaps struct {
 	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
+	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
@@ -163,6 +171,7 @@ func (m *fentryMaps) Close() error {
 	return _FentryClose(
 		m.SwChunk,
 		m.SwEvents,
+		m.SwPathbuf,
 		m.SwPending,
 		m.SwStats,
 	)

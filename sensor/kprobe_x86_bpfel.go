@@ -22,6 +22,11 @@ type kprobeSwIovChunk struct {
 	}
 }
 
+type kprobeSwPathBuf struct {
+	_   structs.HostLayout
+	Buf [1024]int8
+}
+
 type kprobeSwPending struct {
 	_ structs.HostLayout
 	H struct {
@@ -40,7 +45,7 @@ type kprobeSwPending struct {
 		PidNs    uint32
 		Comm     [16]int8
 	}
-	_ [344]byte
+	_ [736]byte
 }
 
 // Names of all BPF objects in the ELF.
@@ -49,6 +54,7 @@ type kprobeSwPending struct {
 const (
 	kprobeMapSwChunk            = "sw_chunk"
 	kprobeMapSwEvents           = "sw_events"
+	kprobeMapSwPathbuf          = "sw_pathbuf"
 	kprobeMapSwPending          = "sw_pending"
 	kprobeMapSwStats            = "sw_stats"
 	kprobeProgSwKpEnterSendfile = "sw_kp_enter_sendfile"
@@ -121,6 +127,7 @@ type kprobeProgramSpecs struct {
 type kprobeMapSpecs struct {
 	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
+	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
@@ -155,6 +162,7 @@ func (o *kprobeObjects) Close() error {
 type kprobeMaps struct {
 	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
+	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
@@ -163,6 +171,7 @@ func (m *kprobeMaps) Close() error {
 	return _KprobeClose(
 		m.SwChunk,
 		m.SwEvents,
+		m.SwPathbuf,
 		m.SwPending,
 		m.SwStats,
 	)

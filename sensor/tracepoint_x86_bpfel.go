@@ -13,6 +13,38 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+type tracepointSwFd struct {
+	_            structs.HostLayout
+	Ino          uint64
+	Size         int64
+	Type         uint32
+	Dev          uint32
+	Rdev         uint32
+	Mode         uint32
+	Uid          uint32
+	Gid          uint32
+	F_flags      uint32
+	F_mode       uint32
+	PipeHead     uint32
+	PipeTail     uint32
+	PipeRingSize uint32
+	PipeReaders  uint32
+	PipeWriters  uint32
+	PipeBufFlags uint32
+}
+
+type tracepointSwFdType uint32
+
+const (
+	tracepointSwFdTypeSW_FD_UNKNOWN tracepointSwFdType = 0
+	tracepointSwFdTypeSW_FD_PIPE    tracepointSwFdType = 1
+	tracepointSwFdTypeSW_FD_FILE    tracepointSwFdType = 2
+	tracepointSwFdTypeSW_FD_SOCKET  tracepointSwFdType = 3
+	tracepointSwFdTypeSW_FD_CHR     tracepointSwFdType = 4
+	tracepointSwFdTypeSW_FD_BLK     tracepointSwFdType = 5
+	tracepointSwFdTypeSW_FD_OTHER   tracepointSwFdType = 6
+)
+
 type tracepointSwHeader struct {
 	_        structs.HostLayout
 	TsEnter  uint64
@@ -48,10 +80,15 @@ const (
 	tracepointSwKindSW_KIND_SENDFILE tracepointSwKind = 4
 )
 
+type tracepointSwPathBuf struct {
+	_   structs.HostLayout
+	Buf [1024]int8
+}
+
 type tracepointSwPending struct {
 	_ structs.HostLayout
 	H tracepointSwHeader
-	_ [344]byte
+	_ [736]byte
 }
 
 type tracepointSwStat uint32
@@ -79,6 +116,15 @@ type tracepointSwVmsplice struct {
 	OverlongFirst     int32
 	SegsScanned       uint32
 	ReadErr           uint32
+	VdsoStart         uint64
+	VdsoEnd           uint64
+	VdsoSegs          uint32
+	VdsoFirst         int32
+	VdsoFirstBase     uint64
+	Facts             uint32
+	IovChangedFirst   int32
+	IovHash           uint64
+	FdInfo            tracepointSwFd
 	Iov               [16]struct {
 		_    structs.HostLayout
 		Base uint64
@@ -98,6 +144,13 @@ type tracepointSwXfer struct {
 	Len       uint64
 	Flags     uint32
 	Valid     uint32
+	Facts     uint32
+	Pad       uint32
+	OutPipe   uint64
+	In        tracepointSwFd
+	Out       tracepointSwFd
+	PathIn    [256]int8
+	PathOut   [256]int8
 }
 
 // Names of all BPF objects in the ELF.
@@ -106,6 +159,7 @@ type tracepointSwXfer struct {
 const (
 	tracepointMapSwChunk            = "sw_chunk"
 	tracepointMapSwEvents           = "sw_events"
+	tracepointMapSwPathbuf          = "sw_pathbuf"
 	tracepointMapSwPending          = "sw_pending"
 	tracepointMapSwStats            = "sw_stats"
 	tracepointProgSwTpEnterSendfile = "sw_tp_enter_sendfile"
@@ -117,6 +171,7 @@ const (
 	tracepointProgSwTpExitTee       = "sw_tp_exit_tee"
 	tracepointProgSwTpExitVmsplice  = "sw_tp_exit_vmsplice"
 	tracepointVarSwDefaultUserLimit = "sw_default_user_limit"
+	tracepointVarSwUnusedFdType     = "sw_unused_fd_type"
 	tracepointVarSwUnusedKind       = "sw_unused_kind"
 	tracepointVarSwUnusedStat       = "sw_unused_stat"
 	tracepointVarSwWakeupBytes      = "sw_wakeup_bytes"
@@ -180,6 +235,7 @@ type tracepointProgramSpecs struct {
 type tracepointMapSpecs struct {
 	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
+	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
@@ -189,6 +245,7 @@ type tracepointMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwUnusedFdType     *ebpf.VariableSpec `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.VariableSpec `ebpf:"sw_unused_kind"`
 	SwUnusedStat       *ebpf.VariableSpec `ebpf:"sw_unused_stat"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
@@ -216,6 +273,7 @@ func (o *tracepointObjects) Close() error {
 type tracepointMaps struct {
 	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
+	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
@@ -224,6 +282,7 @@ func (m *tracepointMaps) Close() error {
 	return _TracepointClose(
 		m.SwChunk,
 		m.SwEvents,
+		m.SwPathbuf,
 		m.SwPending,
 		m.SwStats,
 	)
@@ -234,6 +293,7 @@ func (m *tracepointMaps) Close() error {
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwUnusedFdType     *ebpf.Variable `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.Variable `ebpf:"sw_unused_kind"`
 	SwUnusedStat       *ebpf.Variable `ebpf:"sw_unused_stat"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`

@@ -48,6 +48,45 @@ struct sw_header {
 	char comm[SW_COMM_LEN];
 };
 
+enum sw_fd_type {
+	SW_FD_UNKNOWN = 0, /* not open, or not resolvable */
+	SW_FD_PIPE = 1,    /* pipe or FIFO */
+	SW_FD_FILE = 2,    /* regular file */
+	SW_FD_SOCKET = 3,
+	SW_FD_CHR = 4,
+	SW_FD_BLK = 5,
+	SW_FD_OTHER = 6,   /* directory, symlink, anon inode, ... */
+};
+
+#define SW_PATH_LEN 256
+
+/* What a file descriptor referred to at the call, read from the kernel. */
+struct sw_fd {
+	__u64 ino;
+	__s64 size;
+	__u32 type;      /* enum sw_fd_type */
+	__u32 dev;       /* superblock device */
+	__u32 rdev;      /* device number of a char/block device */
+	__u32 mode;      /* inode mode: type and permission bits */
+	__u32 uid;       /* inode owner */
+	__u32 gid;
+	__u32 f_flags;   /* open flags (O_*) */
+	__u32 f_mode;    /* FMODE_READ 0x1, FMODE_WRITE 0x2, ... */
+	/* pipes only, read at entry; buf_flags at exit */
+	__u32 pipe_head;
+	__u32 pipe_tail;
+	__u32 pipe_ring_size;
+	__u32 pipe_readers;
+	__u32 pipe_writers;
+	__u32 pipe_buf_flags; /* flags of the newest buffer after the call */
+};
+
+/* Bits of sw_xfer.facts and sw_vmsplice.facts: suspicious facts computed in
+ * the kernel. An event with any of them is never filtered or throttled. */
+#define SW_FACT_DIRTY_PIPE_MERGE 0x1  /* a buffer filled from a file has CAN_MERGE */
+#define SW_FACT_DIRTY_PIPE_SHAPE 0x2  /* unwritable file, wrapped pipe, tiny, unaligned */
+#define SW_FACT_IOV_CHANGED 0x4       /* the iovec array changed during the call */
+
 struct sw_iovec {
 	__u64 base;
 	__u64 len;
@@ -69,6 +108,15 @@ struct sw_vmsplice {
 	__s32 overlong_first;
 	__u32 segs_scanned;        /* min(nr_segs, SW_IOV_MAX) when every read succeeded */
 	__u32 read_err;            /* 1 when the iovec array could not be read */
+	__u64 vdso_start;          /* the task's [vvar]..[vdso] range */
+	__u64 vdso_end;
+	__u32 vdso_segs;           /* segments inside [vdso], [vvar] or the vsyscall page */
+	__s32 vdso_first;
+	__u64 vdso_first_base;
+	__u32 facts;               /* SW_FACT_* */
+	__s32 iov_changed_first;   /* first segment that changed, -1 if none or past SW_IOV_COPY */
+	__u64 iov_hash;            /* hash of every scanned segment at entry */
+	struct sw_fd fd_info;
 	struct sw_iovec iov[SW_IOV_COPY];
 };
 
@@ -89,6 +137,13 @@ struct sw_xfer {
 	__u64 len;
 	__u32 flags;
 	__u32 valid;
+	__u32 facts;     /* SW_FACT_* */
+	__u32 pad;
+	__u64 out_pipe;  /* kernel pointer, used at exit and cleared before sending */
+	struct sw_fd in;
+	struct sw_fd out;
+	char path_in[SW_PATH_LEN];
+	char path_out[SW_PATH_LEN]; /* the record ends early when empty */
 };
 
 #endif /* SW_EVENT_H */

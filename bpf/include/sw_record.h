@@ -12,6 +12,7 @@
 #define SW_RECORD_H
 
 #include "sw_core.h"
+#include "sw_fd.h"
 #include "sw_maps.h"
 #include "sw_scan.h"
 
@@ -53,8 +54,60 @@ static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs
 	r->uiov = uiov;
 	r->nr_segs = nr_segs;
 	r->flags = flags;
+	sw_fd_fill(&r->fd_info, sw_fd_file(fd));
 	sw_scan_iov(r);
 	return 0;
+}
+
+/* sw_path_wanted says whether an fd's path is worth the dentry walk. */
+static __always_inline int sw_path_wanted(__u32 type)
+{
+	return type == SW_FD_FILE || type == SW_FD_CHR || type == SW_FD_BLK;
+}
+
+/* sw_xfer_fds describes both fds of a transfer and the paths of files. */
+static __always_inline void sw_xfer_fds(struct sw_xfer *r)
+{
+	struct file *in = sw_fd_file(r->fd_in);
+	struct file *out = sw_fd_file(r->fd_out);
+
+	r->facts = 0;
+	sw_fd_fill(&r->in, in);
+	r->out_pipe = (__u64)sw_fd_fill(&r->out, out);
+	r->path_in[0] = 0;
+	r->path_out[0] = 0;
+	if (sw_path_wanted(r->in.type))
+		sw_file_path(r->path_in, in);
+	if (sw_path_wanted(r->out.type))
+		sw_file_path(r->path_out, out);
+	/* With a NULL offset the call reads from the file position. */
+	if (in && !r->off_in && r->in.type == SW_FD_FILE) {
+		r->off_in_val = BPF_CORE_READ(in, f_pos);
+		r->valid |= SW_XFER_OFF_IN_VALID;
+	}
+}
+
+/* sw_dirty_pipe sets the Dirty Pipe facts of a file-to-pipe splice at exit. */
+static __always_inline void sw_dirty_pipe(struct sw_xfer *r)
+{
+	struct pipe_inode_info *pipe = (struct pipe_inode_info *)r->out_pipe;
+
+	r->out_pipe = 0; /* never send a kernel pointer */
+	if (!pipe)
+		return;
+	r->out.pipe_buf_flags = sw_pipe_newest_flags(pipe);
+	if (r->in.type != SW_FD_FILE || r->out.type != SW_FD_PIPE || r->h.ret <= 0)
+		return;
+	/* Kernel-confirmed: the buffer just filled from a file may be merged
+	 * into by a later write(), which then lands in the page cache. */
+	if (r->out.pipe_buf_flags & SW_PIPE_BUF_FLAG_CAN_MERGE)
+		r->facts |= SW_FACT_DIRTY_PIPE_MERGE;
+	/* Behavioural: a file the caller cannot write, spliced into a pipe
+	 * whose ring has wrapped, a few bytes from an unaligned offset. */
+	if (!sw_can_write(&r->in, r->h.uid, r->h.gid) && r->out.pipe_ring_size &&
+	    r->out.pipe_head >= r->out.pipe_ring_size && r->len < SW_PAGE_SIZE &&
+	    (r->valid & SW_XFER_OFF_IN_VALID) && (r->off_in_val & (SW_PAGE_SIZE - 1)))
+		r->facts |= SW_FACT_DIRTY_PIPE_SHAPE;
 }
 
 /* sw_xfer_enter records a splice, tee or sendfile call. */
@@ -81,6 +134,7 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 		r->valid |= SW_XFER_OFF_IN_VALID;
 	if (off_out && !bpf_probe_read_user(&r->off_out_val, sizeof(r->off_out_val), (void *)off_out))
 		r->valid |= SW_XFER_OFF_OUT_VALID;
+	sw_xfer_fds(r);
 	return 0;
 }
 
@@ -91,7 +145,7 @@ static __always_inline __u64 sw_record_size(union sw_pending *p)
 	__u64 n;
 
 	if (p->h.kind != SW_KIND_VMSPLICE)
-		return sizeof(p->xfer);
+		return p->xfer.path_out[0] ? sizeof(p->xfer) : __builtin_offsetof(struct sw_xfer, path_out);
 	n = p->vmsplice.read_err ? 0 : p->vmsplice.nr_segs;
 	if (n > SW_IOV_COPY)
 		n = SW_IOV_COPY;
@@ -122,12 +176,18 @@ static __always_inline int sw_exit(__u32 kind, __s64 ret)
 	}
 	p->h.ret = ret;
 	p->h.ts_exit = bpf_ktime_get_ns();
+	if (kind == SW_KIND_VMSPLICE)
+		sw_recheck_iov(&p->vmsplice);
+	else
+		sw_dirty_pipe(&p->xfer);
 
 	size = sw_record_size(p);
 	avail = bpf_ringbuf_query(&sw_events, BPF_RB_AVAIL_DATA);
 	if (avail < sw_wakeup_bytes && avail + size >= sw_wakeup_bytes)
 		wake = BPF_RB_FORCE_WAKEUP;
-	if (kind == SW_KIND_VMSPLICE && (p->vmsplice.kernel_segs || p->vmsplice.overlong_segs))
+	if (kind == SW_KIND_VMSPLICE ? (p->vmsplice.kernel_segs || p->vmsplice.overlong_segs ||
+					 p->vmsplice.vdso_segs || p->vmsplice.facts)
+				      : p->xfer.facts != 0)
 		wake = BPF_RB_FORCE_WAKEUP;
 	if (size > sizeof(*p))
 		size = sizeof(*p);
