@@ -1,7 +1,7 @@
 package sensor
 
 import (
-		"encoding/binary"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"structs"

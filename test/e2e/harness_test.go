@@ -96,7 +96,7 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 						p.lastSeen = time.Now()
 					}
 				}
-			} else if ev.Process.PID == pid || ev.Name == event.NameEventsLost {
+			} else if ev.Process.PID == pid || ev.Process.PPID == pid || ev.Name == event.NameEventsLost {
 				p.events = append(p.events, ev)
 				p.findings = append(p.findings, fs...)
 			}
