@@ -71,9 +71,58 @@ int sw_tp_exit_sendfile(struct sw_sys_exit *ctx)
 	return sw_exit(SW_KIND_SENDFILE, ctx->ret);
 }
 
+/*
+ * Memory events for the page-race check. They attach to tracepoints in
+ * every mode: each costs one map lookup for processes that vmspliced
+ * nothing.
+ */
+#define SW_MADV_FREE 8
+#define SW_MADV_REMOVE 9
+#define SW_MADV_DONTNEED 4
+#define SW_MADV_DONTNEED_LOCKED 24
+
+SEC("tracepoint/syscalls/sys_enter_munmap")
+int sw_tp_enter_munmap(struct sw_sys_enter *ctx)
+{
+	return sw_race_check(SW_RACE_MUNMAP, ctx->args[0], ctx->args[1], 0);
+}
+
+SEC("tracepoint/syscalls/sys_enter_madvise")
+int sw_tp_enter_madvise(struct sw_sys_enter *ctx)
+{
+	__u32 advice = (__u32)ctx->args[2];
+
+	if (advice != SW_MADV_DONTNEED && advice != SW_MADV_FREE && advice != SW_MADV_REMOVE &&
+	    advice != SW_MADV_DONTNEED_LOCKED)
+		return 0;
+	return sw_race_check(SW_RACE_MADVISE, ctx->args[0], ctx->args[1], advice);
+}
+
+SEC("tracepoint/syscalls/sys_enter_mremap")
+int sw_tp_enter_mremap(struct sw_sys_enter *ctx)
+{
+	return sw_race_check(SW_RACE_MREMAP, ctx->args[0], ctx->args[1], 0);
+}
+
+/* A fork copies the address space: from here on the child's copy-on-write
+ * pages and the pipe's pinned pages can disagree. Threads (CLONE_VM) share
+ * the address space and are not forks. */
+SEC("tp_btf/sched_process_fork")
+int sw_tp_enter_fork(unsigned long long *ctx)
+{
+	struct task_struct *parent = (struct task_struct *)ctx[0];
+	struct task_struct *child = (struct task_struct *)ctx[1];
+
+	if (parent->mm == child->mm)
+		return 0;
+	return sw_race_check(SW_RACE_FORK, 0, 0, 0);
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Keep the enums in BTF so bpf2go can generate their Go constants. */
 const enum sw_kind *sw_unused_kind __attribute__((unused));
 const enum sw_stat *sw_unused_stat __attribute__((unused));
 const enum sw_fd_type *sw_unused_fd_type __attribute__((unused));
+const enum sw_race *sw_unused_race __attribute__((unused));
+const struct sw_page_race *sw_unused_page_race __attribute__((unused));

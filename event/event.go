@@ -15,6 +15,7 @@ const (
 	NameTee        = "tee"
 	NameSendfile   = "sendfile"
 	NameEventsLost = "events_lost"
+	NamePageRace   = "page_race"
 )
 
 // Event is one observation: a system call with its arguments and result, or a

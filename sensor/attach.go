@@ -16,6 +16,10 @@ import (
 // (sw_<mode>_{enter,exit}_<call>).
 var calls = []string{"vmsplice", "splice", "tee", "sendfile"}
 
+// memoryHooks feed the page-race check. They attach to tracepoints in
+// every mode (tp_btf for fork).
+var memoryHooks = []string{"munmap", "madvise", "mremap", "fork"}
+
 // hookFunc is the kernel function kprobe and fentry programs attach to.
 var hookFunc = map[string]string{
 	"vmsplice": "__x64_sys_vmsplice",
@@ -38,7 +42,7 @@ var programSets = map[features.Mode]programSet{
 }
 
 // Names of the maps every program set shares.
-var sharedMaps = []string{"sw_events", "sw_stats", "sw_pending", "sw_chunk"}
+var sharedMaps = []string{"sw_events", "sw_stats", "sw_pending", "sw_chunk", "sw_pathbuf", "sw_spliced"}
 
 // callOf returns the call a program serves, from its name.
 func callOf(progName string) string {
@@ -128,7 +132,7 @@ func attachProgram(prog *ebpf.Program, section string) (link.Link, error) {
 		return link.Kprobe(target, prog, nil)
 	case "kretprobe":
 		return link.Kretprobe(target, prog, nil)
-	case "fentry", "fexit":
+	case "fentry", "fexit", "tp_btf":
 		return link.AttachTracing(link.TracingOptions{Program: prog})
 	}
 	return nil, fmt.Errorf("unknown section %q", section)

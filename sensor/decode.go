@@ -39,6 +39,7 @@ var decoders = map[uint32]decodeFunc{
 	kindSplice:   decodeSplice,
 	kindTee:      decodeTee,
 	kindSendfile: decodeSendfile,
+	kindPageRace: decodePageRace,
 }
 
 // recordKind returns the kind of a raw record.
@@ -158,6 +159,10 @@ func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
 	}
 	a.Add("iov", decodeIov(r.Iov[:n]))
 	a.Add("iov_read_error", r.ReadErr != 0)
+	if r.RangeEnd != 0 {
+		a.AddUint("range_start", r.RangeStart)
+		a.AddUint("range_end", r.RangeEnd)
+	}
 	a.AddUint("user_limit", r.UserLimit)
 	a.AddUint("segs_scanned", uint64(r.SegsScanned))
 	a.AddUint("kernel_segs", uint64(r.KernelSegs))

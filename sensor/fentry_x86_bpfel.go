@@ -48,6 +48,14 @@ type fentrySwPending struct {
 	_ [736]byte
 }
 
+type fentrySwSpliced struct {
+	_     structs.HostLayout
+	Start uint64
+	End   uint64
+	Ts    uint64
+	Pipe  uint64
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
@@ -56,6 +64,7 @@ const (
 	fentryMapSwEvents           = "sw_events"
 	fentryMapSwPathbuf          = "sw_pathbuf"
 	fentryMapSwPending          = "sw_pending"
+	fentryMapSwSpliced          = "sw_spliced"
 	fentryMapSwStats            = "sw_stats"
 	fentryProgSwFeEnterSendfile = "sw_fe_enter_sendfile"
 	fentryProgSwFeEnterSplice   = "sw_fe_enter_splice"
@@ -66,6 +75,7 @@ const (
 	fentryProgSwFeExitTee       = "sw_fe_exit_tee"
 	fentryProgSwFeExitVmsplice  = "sw_fe_exit_vmsplice"
 	fentryVarSwDefaultUserLimit = "sw_default_user_limit"
+	fentryVarSwRaceWindowNs     = "sw_race_window_ns"
 	fentryVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
 
@@ -129,6 +139,7 @@ type fentryMapSpecs struct {
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
 	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
+	SwSpliced *ebpf.MapSpec `ebpf:"sw_spliced"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
@@ -137,6 +148,7 @@ type fentryMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type fentryVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
 
@@ -164,6 +176,7 @@ type fentryMaps struct {
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
 	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
+	SwSpliced *ebpf.Map `ebpf:"sw_spliced"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
 
@@ -173,6 +186,7 @@ func (m *fentryMaps) Close() error {
 		m.SwEvents,
 		m.SwPathbuf,
 		m.SwPending,
+		m.SwSpliced,
 		m.SwStats,
 	)
 }
@@ -182,6 +196,7 @@ func (m *fentryMaps) Close() error {
 // It can be passed to loadFentryObjects or ebpf.CollectionSpec.LoadAndAssign.
 type fentryVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
 

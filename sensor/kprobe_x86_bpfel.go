@@ -48,6 +48,14 @@ type kprobeSwPending struct {
 	_ [736]byte
 }
 
+type kprobeSwSpliced struct {
+	_     structs.HostLayout
+	Start uint64
+	End   uint64
+	Ts    uint64
+	Pipe  uint64
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
@@ -56,6 +64,7 @@ const (
 	kprobeMapSwEvents           = "sw_events"
 	kprobeMapSwPathbuf          = "sw_pathbuf"
 	kprobeMapSwPending          = "sw_pending"
+	kprobeMapSwSpliced          = "sw_spliced"
 	kprobeMapSwStats            = "sw_stats"
 	kprobeProgSwKpEnterSendfile = "sw_kp_enter_sendfile"
 	kprobeProgSwKpEnterSplice   = "sw_kp_enter_splice"
@@ -66,6 +75,7 @@ const (
 	kprobeProgSwKpExitTee       = "sw_kp_exit_tee"
 	kprobeProgSwKpExitVmsplice  = "sw_kp_exit_vmsplice"
 	kprobeVarSwDefaultUserLimit = "sw_default_user_limit"
+	kprobeVarSwRaceWindowNs     = "sw_race_window_ns"
 	kprobeVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
 
@@ -129,6 +139,7 @@ type kprobeMapSpecs struct {
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
 	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
+	SwSpliced *ebpf.MapSpec `ebpf:"sw_spliced"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
@@ -137,6 +148,7 @@ type kprobeMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type kprobeVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
 
@@ -164,6 +176,7 @@ type kprobeMaps struct {
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
 	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
+	SwSpliced *ebpf.Map `ebpf:"sw_spliced"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
 
@@ -173,6 +186,7 @@ func (m *kprobeMaps) Close() error {
 		m.SwEvents,
 		m.SwPathbuf,
 		m.SwPending,
+		m.SwSpliced,
 		m.SwStats,
 	)
 }
@@ -182,6 +196,7 @@ func (m *kprobeMaps) Close() error {
 // It can be passed to loadKprobeObjects or ebpf.CollectionSpec.LoadAndAssign.
 type kprobeVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
 

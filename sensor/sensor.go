@@ -155,6 +155,7 @@ func (s *Sensor) load() error {
 			s.opts.Logger.Warn("hook missing: call falls back to tracepoints", "call", c, "hook", hookFunc[c], "mode", mode)
 		}
 	}
+	fallback = append(fallback, memoryHooks...)
 	var shared map[string]*ebpf.Map
 	for _, part := range []struct {
 		set   programSet

@@ -74,11 +74,28 @@ type tracepointSwIovChunk struct {
 type tracepointSwKind uint32
 
 const (
-	tracepointSwKindSW_KIND_VMSPLICE tracepointSwKind = 1
-	tracepointSwKindSW_KIND_SPLICE   tracepointSwKind = 2
-	tracepointSwKindSW_KIND_TEE      tracepointSwKind = 3
-	tracepointSwKindSW_KIND_SENDFILE tracepointSwKind = 4
+	tracepointSwKindSW_KIND_VMSPLICE  tracepointSwKind = 1
+	tracepointSwKindSW_KIND_SPLICE    tracepointSwKind = 2
+	tracepointSwKindSW_KIND_TEE       tracepointSwKind = 3
+	tracepointSwKindSW_KIND_SENDFILE  tracepointSwKind = 4
+	tracepointSwKindSW_KIND_PAGE_RACE tracepointSwKind = 5
 )
+
+type tracepointSwPageRace struct {
+	_            structs.HostLayout
+	H            tracepointSwHeader
+	Race         uint32
+	Advice       uint32
+	Addr         uint64
+	Len          uint64
+	OverlapStart uint64
+	OverlapEnd   uint64
+	SinceNs      uint64
+	VsStart      uint64
+	VsEnd        uint64
+	PipeBufs     uint32
+	Pad          uint32
+}
 
 type tracepointSwPathBuf struct {
 	_   structs.HostLayout
@@ -89,6 +106,23 @@ type tracepointSwPending struct {
 	_ structs.HostLayout
 	H tracepointSwHeader
 	_ [736]byte
+}
+
+type tracepointSwRace uint32
+
+const (
+	tracepointSwRaceSW_RACE_MUNMAP  tracepointSwRace = 1
+	tracepointSwRaceSW_RACE_MADVISE tracepointSwRace = 2
+	tracepointSwRaceSW_RACE_MREMAP  tracepointSwRace = 3
+	tracepointSwRaceSW_RACE_FORK    tracepointSwRace = 4
+)
+
+type tracepointSwSpliced struct {
+	_     structs.HostLayout
+	Start uint64
+	End   uint64
+	Ts    uint64
+	Pipe  uint64
 }
 
 type tracepointSwStat uint32
@@ -124,6 +158,9 @@ type tracepointSwVmsplice struct {
 	Facts             uint32
 	IovChangedFirst   int32
 	IovHash           uint64
+	RangeStart        uint64
+	RangeEnd          uint64
+	Kpipe             uint64
 	FdInfo            tracepointSwFd
 	Iov               [16]struct {
 		_    structs.HostLayout
@@ -161,7 +198,12 @@ const (
 	tracepointMapSwEvents           = "sw_events"
 	tracepointMapSwPathbuf          = "sw_pathbuf"
 	tracepointMapSwPending          = "sw_pending"
+	tracepointMapSwSpliced          = "sw_spliced"
 	tracepointMapSwStats            = "sw_stats"
+	tracepointProgSwTpEnterFork     = "sw_tp_enter_fork"
+	tracepointProgSwTpEnterMadvise  = "sw_tp_enter_madvise"
+	tracepointProgSwTpEnterMremap   = "sw_tp_enter_mremap"
+	tracepointProgSwTpEnterMunmap   = "sw_tp_enter_munmap"
 	tracepointProgSwTpEnterSendfile = "sw_tp_enter_sendfile"
 	tracepointProgSwTpEnterSplice   = "sw_tp_enter_splice"
 	tracepointProgSwTpEnterTee      = "sw_tp_enter_tee"
@@ -171,8 +213,11 @@ const (
 	tracepointProgSwTpExitTee       = "sw_tp_exit_tee"
 	tracepointProgSwTpExitVmsplice  = "sw_tp_exit_vmsplice"
 	tracepointVarSwDefaultUserLimit = "sw_default_user_limit"
+	tracepointVarSwRaceWindowNs     = "sw_race_window_ns"
 	tracepointVarSwUnusedFdType     = "sw_unused_fd_type"
 	tracepointVarSwUnusedKind       = "sw_unused_kind"
+	tracepointVarSwUnusedPageRace   = "sw_unused_page_race"
+	tracepointVarSwUnusedRace       = "sw_unused_race"
 	tracepointVarSwUnusedStat       = "sw_unused_stat"
 	tracepointVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
@@ -219,6 +264,10 @@ type tracepointSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointProgramSpecs struct {
+	SwTpEnterFork     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_fork"`
+	SwTpEnterMadvise  *ebpf.ProgramSpec `ebpf:"sw_tp_enter_madvise"`
+	SwTpEnterMremap   *ebpf.ProgramSpec `ebpf:"sw_tp_enter_mremap"`
+	SwTpEnterMunmap   *ebpf.ProgramSpec `ebpf:"sw_tp_enter_munmap"`
 	SwTpEnterSendfile *ebpf.ProgramSpec `ebpf:"sw_tp_enter_sendfile"`
 	SwTpEnterSplice   *ebpf.ProgramSpec `ebpf:"sw_tp_enter_splice"`
 	SwTpEnterTee      *ebpf.ProgramSpec `ebpf:"sw_tp_enter_tee"`
@@ -237,6 +286,7 @@ type tracepointMapSpecs struct {
 	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
 	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
+	SwSpliced *ebpf.MapSpec `ebpf:"sw_spliced"`
 	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
@@ -245,8 +295,11 @@ type tracepointMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwUnusedFdType     *ebpf.VariableSpec `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.VariableSpec `ebpf:"sw_unused_kind"`
+	SwUnusedPageRace   *ebpf.VariableSpec `ebpf:"sw_unused_page_race"`
+	SwUnusedRace       *ebpf.VariableSpec `ebpf:"sw_unused_race"`
 	SwUnusedStat       *ebpf.VariableSpec `ebpf:"sw_unused_stat"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
@@ -275,6 +328,7 @@ type tracepointMaps struct {
 	SwEvents  *ebpf.Map `ebpf:"sw_events"`
 	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
 	SwPending *ebpf.Map `ebpf:"sw_pending"`
+	SwSpliced *ebpf.Map `ebpf:"sw_spliced"`
 	SwStats   *ebpf.Map `ebpf:"sw_stats"`
 }
 
@@ -284,6 +338,7 @@ func (m *tracepointMaps) Close() error {
 		m.SwEvents,
 		m.SwPathbuf,
 		m.SwPending,
+		m.SwSpliced,
 		m.SwStats,
 	)
 }
@@ -293,8 +348,11 @@ func (m *tracepointMaps) Close() error {
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwUnusedFdType     *ebpf.Variable `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.Variable `ebpf:"sw_unused_kind"`
+	SwUnusedPageRace   *ebpf.Variable `ebpf:"sw_unused_page_race"`
+	SwUnusedRace       *ebpf.Variable `ebpf:"sw_unused_race"`
 	SwUnusedStat       *ebpf.Variable `ebpf:"sw_unused_stat"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
@@ -303,6 +361,10 @@ type tracepointVariables struct {
 //
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointPrograms struct {
+	SwTpEnterFork     *ebpf.Program `ebpf:"sw_tp_enter_fork"`
+	SwTpEnterMadvise  *ebpf.Program `ebpf:"sw_tp_enter_madvise"`
+	SwTpEnterMremap   *ebpf.Program `ebpf:"sw_tp_enter_mremap"`
+	SwTpEnterMunmap   *ebpf.Program `ebpf:"sw_tp_enter_munmap"`
 	SwTpEnterSendfile *ebpf.Program `ebpf:"sw_tp_enter_sendfile"`
 	SwTpEnterSplice   *ebpf.Program `ebpf:"sw_tp_enter_splice"`
 	SwTpEnterTee      *ebpf.Program `ebpf:"sw_tp_enter_tee"`
@@ -315,6 +377,10 @@ type tracepointPrograms struct {
 
 func (p *tracepointPrograms) Close() error {
 	return _TracepointClose(
+		p.SwTpEnterFork,
+		p.SwTpEnterMadvise,
+		p.SwTpEnterMremap,
+		p.SwTpEnterMunmap,
 		p.SwTpEnterSendfile,
 		p.SwTpEnterSplice,
 		p.SwTpEnterTee,

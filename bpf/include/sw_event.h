@@ -23,6 +23,15 @@ enum sw_kind {
 	SW_KIND_SPLICE = 2,
 	SW_KIND_TEE = 3,
 	SW_KIND_SENDFILE = 4,
+	SW_KIND_PAGE_RACE = 5, /* synthetic: memory of a vmsplice changed while a pipe held it */
+};
+
+/* What happened to vmspliced memory (sw_page_race.race). */
+enum sw_race {
+	SW_RACE_MUNMAP = 1,
+	SW_RACE_MADVISE = 2,
+	SW_RACE_MREMAP = 3,
+	SW_RACE_FORK = 4,
 };
 
 /* Indexes of the per-CPU loss counters. */
@@ -116,6 +125,9 @@ struct sw_vmsplice {
 	__u32 facts;               /* SW_FACT_* */
 	__s32 iov_changed_first;   /* first segment that changed, -1 if none or past SW_IOV_COPY */
 	__u64 iov_hash;            /* hash of every scanned segment at entry */
+	__u64 range_start;         /* lowest and highest user address the segments cover */
+	__u64 range_end;
+	__u64 kpipe;               /* kernel pointer to the pipe, cleared before sending */
 	struct sw_fd fd_info;
 	struct sw_iovec iov[SW_IOV_COPY];
 };
@@ -144,6 +156,23 @@ struct sw_xfer {
 	struct sw_fd out;
 	char path_in[SW_PATH_LEN];
 	char path_out[SW_PATH_LEN]; /* the record ends early when empty */
+};
+
+/* A vmsplice'd range of a process that the pipe still held when the
+ * process unmapped, discarded or moved memory overlapping it, or forked. */
+struct sw_page_race {
+	struct sw_header h;
+	__u32 race;         /* enum sw_race */
+	__u32 advice;       /* madvise advice */
+	__u64 addr;         /* the memory call's range (0, 0 for fork) */
+	__u64 len;
+	__u64 overlap_start;
+	__u64 overlap_end;
+	__u64 since_ns;     /* time since the vmsplice */
+	__u64 vs_start;     /* the vmspliced range */
+	__u64 vs_end;
+	__u32 pipe_bufs;    /* buffers the pipe held: head - tail */
+	__u32 pad;
 };
 
 #endif /* SW_EVENT_H */

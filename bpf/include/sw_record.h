@@ -12,33 +12,11 @@
 #define SW_RECORD_H
 
 #include "sw_core.h"
+#include "sw_header.h"
 #include "sw_fd.h"
 #include "sw_maps.h"
 #include "sw_scan.h"
-
-static __always_inline void sw_fill_header(struct sw_header *h, __u32 kind)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 uid_gid = bpf_get_current_uid_gid();
-	struct nsproxy *ns;
-
-	h->ts_enter = bpf_ktime_get_ns();
-	h->ts_exit = 0;
-	h->ret = 0;
-	h->kind = kind;
-	h->pid = pid_tgid >> 32;
-	h->tid = (__u32)pid_tgid;
-	h->uid = (__u32)uid_gid;
-	h->gid = uid_gid >> 32;
-	h->cgroup_id = bpf_get_current_cgroup_id();
-	h->ppid = task->real_parent->tgid;
-	ns = task->nsproxy;
-	h->mnt_ns = ns ? ns->mnt_ns->ns.inum : 0;
-	h->pid_ns = ns ? ns->pid_ns_for_children->ns.inum : 0;
-	/* A direct read of the BTF task pointer: cheaper than the helper. */
-	__builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
-}
+#include "sw_race.h"
 
 /* sw_vmsplice_enter records a vmsplice call and scans its whole iovec. */
 static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags)
@@ -54,7 +32,7 @@ static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs
 	r->uiov = uiov;
 	r->nr_segs = nr_segs;
 	r->flags = flags;
-	sw_fd_fill(&r->fd_info, sw_fd_file(fd));
+	r->kpipe = (__u64)sw_fd_fill(&r->fd_info, sw_fd_file(fd));
 	sw_scan_iov(r);
 	return 0;
 }
@@ -176,10 +154,12 @@ static __always_inline int sw_exit(__u32 kind, __s64 ret)
 	}
 	p->h.ret = ret;
 	p->h.ts_exit = bpf_ktime_get_ns();
-	if (kind == SW_KIND_VMSPLICE)
+	if (kind == SW_KIND_VMSPLICE) {
 		sw_recheck_iov(&p->vmsplice);
-	else
+		sw_race_track(&p->vmsplice);
+	} else {
 		sw_dirty_pipe(&p->xfer);
+	}
 
 	size = sw_record_size(p);
 	avail = bpf_ringbuf_query(&sw_events, BPF_RB_AVAIL_DATA);

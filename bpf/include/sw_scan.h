@@ -62,6 +62,12 @@ static __always_inline void sw_check_seg(struct sw_vmsplice *r, __u32 idx, __u64
 	__u64 end = base + len;
 
 	r->iov_hash = sw_mix(r->iov_hash, base, len);
+	if (base < limit && len) {
+		if (!r->range_start || base < r->range_start)
+			r->range_start = base;
+		if (end > r->range_end)
+			r->range_end = end < limit && end > base ? end : limit;
+	}
 	if ((base >= r->vdso_start && base < r->vdso_end) ||
 	    (base >= SW_VSYSCALL_ADDR && base < SW_VSYSCALL_ADDR + SW_PAGE_SIZE)) {
 		if (r->vdso_segs++ == 0) {
@@ -144,6 +150,7 @@ static __always_inline void sw_scan_iov(struct sw_vmsplice *r)
 	r->facts = 0;
 	r->iov_changed_first = -1;
 	r->iov_hash = 0xcbf29ce484222325ULL;
+	r->range_start = r->range_end = 0;
 	sw_vdso_range(r);
 	if (n == 0)
 		return;

@@ -154,9 +154,13 @@ func TestVmspliceVDSO(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.waitFor(t, "benign vmsplice", func([]*event.Event) bool {
-		return p.find(func(ev *event.Event) bool { return ev.Name == event.NameVmsplice && ev.Ret == 64 && ev.Process.TID == tid }) != nil
+		return p.find(func(ev *event.Event) bool {
+			return ev.Name == event.NameVmsplice && ev.Ret == 64 && ev.Process.TID == tid
+		}) != nil
 	})
-	benign := p.find(func(ev *event.Event) bool { return ev.Name == event.NameVmsplice && ev.Ret == 64 && ev.Process.TID == tid })
+	benign := p.find(func(ev *event.Event) bool {
+		return ev.Name == event.NameVmsplice && ev.Ret == 64 && ev.Process.TID == tid
+	})
 	if n := argUint(t, benign, "vdso_segs"); n != 0 {
 		t.Errorf("benign vmsplice has vdso_segs %d", n)
 	}
