@@ -1,0 +1,176 @@
+package forward
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/splicewatch/splicewatch/forward/queue"
+)
+
+// maxRetryAfter caps how long a receiver's Retry-After can pause an output.
+const maxRetryAfter = 5 * time.Minute
+
+// outcome sorts the items of one attempt.
+type outcome struct {
+	acked   []*item
+	dead    []*item
+	reasons []string
+	// failed is the transient error that stopped the attempt, if any.
+	failed    error
+	nFailed   int
+	retryWait time.Duration
+}
+
+// deliver is the output's delivery loop: oldest queued findings first,
+// removed only once acknowledged or dead-lettered.
+func (o *output) deliver() {
+	defer close(o.delivered)
+	bo := &backoff.ExponentialBackOff{
+		InitialInterval:     o.cfg.Retry.Initial,
+		RandomizationFactor: 0.5,
+		Multiplier:          2,
+		MaxInterval:         o.cfg.Retry.Max,
+	}
+	bo.Reset()
+	for {
+		recs, err := o.q.Peek(o.batch)
+		if errors.Is(err, queue.ErrClosed) || o.ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			o.log.Error("cannot read queue", "error", err)
+			if !o.sleep(bo.NextBackOff()) {
+				return
+			}
+			continue
+		}
+		if len(recs) == 0 {
+			select {
+			case <-o.q.Ready():
+			case <-o.draining:
+				if o.q.Len() == 0 {
+					return
+				}
+			case <-o.ctx.Done():
+				return
+			}
+			continue
+		}
+		items := make([]*item, len(recs))
+		for i, r := range recs {
+			items[i] = &item{key: r.Key, enqueued: r.Enqueued, raw: r.Data}
+		}
+		var res outcome
+		o.attempt(items, &res)
+		if err := o.commit(&res); err != nil {
+			o.log.Error("cannot update queue", "error", err)
+		}
+		if res.failed == nil {
+			bo.Reset()
+			continue
+		}
+		o.env.m.retried.WithLabelValues(o.cfg.Name).Add(float64(res.nFailed))
+		wait := bo.NextBackOff()
+		if res.retryWait > 0 {
+			wait = min(res.retryWait, maxRetryAfter)
+		}
+		o.log.Warn("delivery failed; will retry", "error", res.failed, "findings", res.nFailed, "retry_in", wait)
+		if !o.sleep(wait) {
+			return
+		}
+	}
+}
+
+// attempt sends items once and sorts the results into res. A batch
+// rejected permanently as a whole is retried item by item, so that one bad
+// finding does not take good ones to the dead-letter file.
+func (o *output) attempt(items []*item, res *outcome) {
+	ctx, cancel := context.WithTimeout(o.ctx, o.cfg.Timeout)
+	err := o.snd.send(ctx, items)
+	cancel()
+	var per itemErrors
+	switch {
+	case err == nil:
+		res.acked = append(res.acked, items...)
+	case errors.As(err, &per) && len(per) == len(items):
+		for i, e := range per {
+			o.sortOne(items[i], e, res)
+		}
+	case isPermanent(err) && len(items) > 1:
+		for i, it := range items {
+			o.attempt([]*item{it}, res)
+			if res.failed != nil {
+				res.nFailed += len(items) - i - 1
+				return
+			}
+		}
+	default:
+		for _, it := range items {
+			o.sortOne(it, err, res)
+		}
+	}
+}
+
+func (o *output) sortOne(it *item, err error, res *outcome) {
+	switch {
+	case err == nil:
+		res.acked = append(res.acked, it)
+	case isPermanent(err):
+		res.dead = append(res.dead, it)
+		res.reasons = append(res.reasons, err.Error())
+	default:
+		if res.failed == nil {
+			res.failed = err
+		}
+		res.nFailed++
+		var ra *retryAfterError
+		if errors.As(err, &ra) && ra.after > res.retryWait {
+			res.retryWait = ra.after
+		}
+	}
+}
+
+// commit dead-letters and removes what the attempt settled.
+func (o *output) commit(res *outcome) error {
+	name := o.cfg.Name
+	if err := o.dead.write(name, res.dead, res.reasons); err != nil {
+		return err // keep them queued: retried rather than lost
+	}
+	keys := make([]uint64, 0, len(res.acked)+len(res.dead))
+	for _, it := range res.acked {
+		keys = append(keys, it.key)
+	}
+	for _, it := range res.dead {
+		keys = append(keys, it.key)
+	}
+	if _, err := o.q.Delete(keys...); err != nil {
+		return err
+	}
+	now := o.env.now()
+	for _, it := range res.acked {
+		o.env.m.latency.WithLabelValues(name).Observe(now.Sub(it.enqueued).Seconds())
+	}
+	o.env.m.delivered.WithLabelValues(name).Add(float64(len(res.acked)))
+	o.env.m.deadLettered.WithLabelValues(name).Add(float64(len(res.dead)))
+	o.env.m.depth.WithLabelValues(name).Set(float64(o.q.Len()))
+	if len(res.dead) > 0 {
+		o.log.Warn("findings rejected permanently; written to the dead-letter file",
+			"count", len(res.dead), "file", o.dead.path, "reason", res.reasons[0])
+	}
+	return nil
+}
+
+// sleep waits d or until the hard stop; it reports whether to go on.
+func (o *output) sleep(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-o.ctx.Done():
+		return false
+	}
+}
