@@ -118,6 +118,8 @@ func (o *output) sortOne(it *item, err error, res *outcome) {
 	switch {
 	case err == nil:
 		res.acked = append(res.acked, it)
+	case errors.Is(err, errNotAttempted):
+		// stays queued, no backoff
 	case isPermanent(err):
 		res.dead = append(res.dead, it)
 		res.reasons = append(res.reasons, err.Error())

@@ -41,6 +41,27 @@ func (e itemErrors) Error() string {
 	return fmt.Sprintf("%d of %d items failed", n, len(e))
 }
 
+// err returns e, or nil when every item was delivered.
+func (e itemErrors) err() error {
+	for _, err := range e {
+		if err != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// fill sets the outcome of the items at idx.
+func (e itemErrors) fill(idx []int, err error) {
+	for _, i := range idx {
+		e[i] = err
+	}
+}
+
+// errNotAttempted marks batch items a receiver did not get to because an
+// earlier item failed; they stay queued and go out with the next attempt.
+var errNotAttempted = errors.New("not attempted")
+
 // isPermanent reports whether err is a permanent rejection.
 func isPermanent(err error) bool {
 	var p *permanentError

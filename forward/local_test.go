@@ -62,7 +62,8 @@ func TestFileRotationAndFilters(t *testing.T) {
 		{Type: TypeFile, Name: "critical", Path: filepath.Join(dir, "crit.jsonl"), MinSeverity: "critical"},
 		{Type: TypeFile, Name: "other-rules", Path: filepath.Join(dir, "other.jsonl"), Rules: []string{"SPW-9*"}},
 	}})
-	const n = 3000 // about 2.5 MB: two rotations
+	line, _ := json.Marshal(testFinding(0))
+	n := 2600*1024/(len(line)+1) + 1 // about 2.5 MiB: two rotations at 1 MiB
 	for i := range n {
 		fw.Send(testFinding(i))
 	}
@@ -70,7 +71,7 @@ func TestFileRotationAndFilters(t *testing.T) {
 	crit.Rule.Severity = event.SeverityCritical
 	fw.Send(crit)
 	waitFor(t, 10*time.Second, "file writes", func() bool {
-		return counter(t, reg, "delivered_total", "output", "all") == n+1
+		return counter(t, reg, "delivered_total", "output", "all") == float64(n+1)
 	})
 	files, _ := filepath.Glob(filepath.Join(dir, "findings*.jsonl"))
 	if len(files) < 3 {

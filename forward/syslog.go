@@ -80,11 +80,10 @@ func (s *syslogSender) send(ctx context.Context, batch []*item) error {
 	var buf []byte
 	var msgs [][]byte
 	errs := make(itemErrors, len(batch))
-	bad := false
 	for i, it := range batch {
 		m, err := s.message(it)
 		if err != nil {
-			errs[i], bad = err, true
+			errs[i] = err
 			continue
 		}
 		if s.network == "udp" {
@@ -102,10 +101,7 @@ func (s *syslogSender) send(ctx context.Context, batch []*item) error {
 		}
 		return errs
 	}
-	if bad {
-		return errs
-	}
-	return nil
+	return errs.err()
 }
 
 func (s *syslogSender) write(ctx context.Context, stream []byte, datagrams [][]byte) error {

@@ -67,12 +67,7 @@ func (w *webhook) send(ctx context.Context, batch []*item) error {
 			break
 		}
 	}
-	for _, err := range errs {
-		if err != nil {
-			return errs
-		}
-	}
-	return nil
+	return errs.err()
 }
 
 func (w *webhook) post(ctx context.Context, it *item) error {
@@ -104,7 +99,8 @@ func doHTTP(client *http.Client, req *http.Request, now func() time.Time) error 
 	return err
 }
 
-// doHTTPBody runs req and returns the body of a 2xx response.
+// doHTTPBody runs req and returns the response body, also with the
+// classified error of a non-2xx status.
 func doHTTPBody(client *http.Client, req *http.Request, now func() time.Time) ([]byte, error) {
 	resp, err := client.Do(req)
 	if err != nil {
@@ -116,7 +112,7 @@ func doHTTPBody(client *http.Client, req *http.Request, now func() time.Time) ([
 		return nil, fmt.Errorf("read response: %w", err)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, httpStatusError(resp, body, now())
+		return body, httpStatusError(resp, body, now())
 	}
 	return body, nil
 }
