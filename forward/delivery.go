@@ -59,12 +59,19 @@ func (o *output) deliver() {
 			}
 			continue
 		}
-		items := make([]*item, len(recs))
-		for i, r := range recs {
-			items[i] = &item{key: r.Key, enqueued: r.Enqueued, raw: r.Data}
-		}
 		var res outcome
-		o.attempt(items, &res)
+		items := make([]*item, 0, len(recs))
+		for _, r := range recs {
+			it, err := decodeRecord(r.Key, r.Enqueued, r.Data)
+			if err != nil {
+				o.sortOne(it, err, &res)
+				continue
+			}
+			items = append(items, it)
+		}
+		if len(items) > 0 {
+			o.attempt(items, &res)
+		}
 		if err := o.commit(&res); err != nil {
 			o.log.Error("cannot update queue", "error", err)
 		}

@@ -70,7 +70,7 @@ func (e *elastic) send(ctx context.Context, batch []*item) error {
 			errs[i] = err
 			continue
 		}
-		meta, _ := json.Marshal(map[string]any{"create": map[string]string{"_index": e.index, "_id": it.f.ID}})
+		meta, _ := json.Marshal(map[string]any{"create": map[string]string{"_index": e.index, "_id": it.meta.ID}})
 		body.Write(meta)
 		body.WriteByte('\n')
 		body.Write(doc)

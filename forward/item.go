@@ -2,6 +2,7 @@ package forward
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -14,7 +15,8 @@ import (
 type item struct {
 	key      uint64
 	enqueued time.Time
-	// raw is the finding's splicewatch JSON, as stored in the queue.
+	meta     meta
+	// raw is the finding's splicewatch JSON.
 	raw []byte
 	f   *event.Finding
 }
@@ -29,6 +31,13 @@ func (it *item) finding() (*event.Finding, error) {
 		it.f = f
 	}
 	return it.f, nil
+}
+
+// meta is what envelopes and keys need from a finding.
+type meta struct {
+	ID   string
+	Time time.Time
+	Host string
 }
 
 // sender delivers batches to one receiver. send returns nil when the
@@ -70,11 +79,66 @@ func newEncoder(name, version string) (encoder, error) {
 	return nil, fmt.Errorf("unknown format %q", name)
 }
 
-// marshalFinding is the queue's record encoding.
+// marshalFinding encodes f as splicewatch JSON.
 func marshalFinding(f *event.Finding) ([]byte, error) {
 	b, err := json.Marshal(f)
 	if err != nil {
 		return nil, fmt.Errorf("encode finding %s: %w", f.ID, err)
 	}
 	return b, nil
+}
+
+// recordVersion tags the queue record layout:
+//
+//	version byte | uvarint len | id | int64 time (ns, big endian) |
+//	uvarint len | host | finding JSON
+//
+// The header repeats what envelopes and keys need, so that senders need
+// not decode the JSON.
+const recordVersion = 1
+
+// encodeRecord builds the queue record of f.
+func encodeRecord(f *event.Finding) ([]byte, error) {
+	js, err := marshalFinding(f)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+8+len(f.ID)+len(f.Host)+len(js))
+	b = append(b, recordVersion)
+	b = binary.AppendUvarint(b, uint64(len(f.ID)))
+	b = append(b, f.ID...)
+	b = binary.BigEndian.AppendUint64(b, uint64(f.Time.UnixNano()))
+	b = binary.AppendUvarint(b, uint64(len(f.Host)))
+	b = append(b, f.Host...)
+	return append(b, js...), nil
+}
+
+// decodeRecord reads a queue record back into an item.
+func decodeRecord(key uint64, enqueued time.Time, rec []byte) (*item, error) {
+	it := &item{key: key, enqueued: enqueued, raw: rec}
+	str := func() (string, bool) {
+		n, k := binary.Uvarint(rec)
+		if k <= 0 || uint64(len(rec)-k) < n {
+			return "", false
+		}
+		s := string(rec[k : k+int(n)])
+		rec = rec[k+int(n):]
+		return s, true
+	}
+	if len(rec) == 0 || rec[0] != recordVersion {
+		return it, permanent("queued record of unknown version")
+	}
+	rec = rec[1:]
+	id, ok := str()
+	if !ok || len(rec) < 8 {
+		return it, permanent("truncated queued record")
+	}
+	it.meta.ID = id
+	it.meta.Time = time.Unix(0, int64(binary.BigEndian.Uint64(rec)))
+	rec = rec[8:]
+	if it.meta.Host, ok = str(); !ok {
+		return it, permanent("truncated queued record")
+	}
+	it.raw = rec
+	return it, nil
 }

@@ -80,19 +80,14 @@ func (k *kafka) send(ctx context.Context, batch []*item) error {
 	recs := make([]*kgo.Record, 0, len(batch))
 	idx := make([]int, 0, len(batch))
 	for i, it := range batch {
-		f, err := it.finding()
-		if err != nil {
-			errs[i] = err
-			continue
-		}
 		v, err := k.enc(it)
 		if err != nil {
 			errs[i] = err
 			continue
 		}
 		recs = append(recs, &kgo.Record{
-			Key: []byte(f.Host), Value: v, Timestamp: f.Time,
-			Headers: []kgo.RecordHeader{{Key: "finding_id", Value: []byte(f.ID)}},
+			Key: []byte(it.meta.Host), Value: v, Timestamp: it.meta.Time,
+			Headers: []kgo.RecordHeader{{Key: "finding_id", Value: []byte(it.meta.ID)}},
 		})
 		idx = append(idx, i)
 	}

@@ -170,7 +170,7 @@ func (o *output) persist() {
 		batch := o.drain(f, 1024)
 		data := make([][]byte, 0, len(batch))
 		for _, f := range batch {
-			b, err := marshalFinding(f)
+			b, err := encodeRecord(f)
 			if err != nil {
 				o.log.Error("cannot encode finding", "error", err)
 				o.drop("error", 1)

@@ -37,6 +37,15 @@ type hecResponse struct {
 	Acks               map[string]bool `json:"acks"`
 }
 
+// hecEnvelope is a HEC event's metadata; the finding goes in "event".
+type hecEnvelope struct {
+	Time       float64 `json:"time"`
+	Host       string  `json:"host,omitempty"`
+	Source     string  `json:"source"`
+	Sourcetype string  `json:"sourcetype"`
+	Index      string  `json:"index,omitempty"`
+}
+
 func newSplunk(cfg *OutputConfig, env *outputEnv, log *slog.Logger) (*splunk, error) {
 	token, err := cfg.Token.Resolve()
 	if err != nil {
@@ -78,24 +87,16 @@ func (s *splunk) send(ctx context.Context, batch []*item) error {
 	errs := make(itemErrors, len(batch))
 	sent := make([]int, 0, len(batch)) // batch index of each event in body
 	for i, it := range batch {
-		f, err := it.finding()
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		ev, err := json.Marshal(struct {
-			Time       float64         `json:"time"`
-			Host       string          `json:"host,omitempty"`
-			Source     string          `json:"source"`
-			Sourcetype string          `json:"sourcetype"`
-			Index      string          `json:"index,omitempty"`
-			Event      json.RawMessage `json:"event"`
-		}{float64(f.Time.UnixMicro()) / 1e6, f.Host, "splicewatch", s.sourcetype, s.index, it.raw})
+		m := it.meta
+		head, err := json.Marshal(hecEnvelope{float64(m.Time.UnixMicro()) / 1e6, m.Host, "splicewatch", s.sourcetype, s.index})
 		if err != nil {
 			errs[i] = permanent("encode HEC event: %s", err.Error())
 			continue
 		}
-		body = append(body, ev...)
+		// {"time":...,"index":...} + ,"event":<finding JSON>}
+		body = append(body, head[:len(head)-1]...)
+		body = append(body, `,"event":`...)
+		body = append(append(body, it.raw...), '}')
 		sent = append(sent, i)
 	}
 	if len(sent) > 0 {

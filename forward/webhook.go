@@ -84,9 +84,7 @@ func (w *webhook) post(ctx context.Context, it *item) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "splicewatch")
-	if f, err := it.finding(); err == nil {
-		req.Header.Set(FindingIDHeader, f.ID)
-	}
+	req.Header.Set(FindingIDHeader, it.meta.ID)
 	if len(w.secret) > 0 {
 		req.Header.Set(SignatureHeader, Sign(w.secret, body))
 	}
