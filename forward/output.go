@@ -13,8 +13,9 @@ import (
 	"github.com/splicewatch/splicewatch/forward/queue"
 )
 
-// inboxSize is how many findings an output buffers in memory before its
-// when_full policy applies to Send.
+// inboxSize is how many findings an output buffers in memory, at most, before
+// its when_full policy applies to Send. It is never more than the queue
+// bound.
 const inboxSize = 4096
 
 // outputEnv is what every output shares.
@@ -55,7 +56,7 @@ func newOutput(cfg *OutputConfig, env *outputEnv) (*output, error) {
 	o := &output{
 		cfg: cfg, env: env, filter: newFilter(cfg),
 		log:       env.log.With("output", cfg.Name, "type", cfg.Type),
-		in:        make(chan *event.Finding, inboxSize),
+		in:        make(chan *event.Finding, min(inboxSize, max(cfg.Queue.MaxFindings, 1))),
 		persisted: make(chan struct{}),
 		draining:  make(chan struct{}),
 		delivered: make(chan struct{}),
