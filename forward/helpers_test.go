@@ -54,7 +54,7 @@ func startForwarder(t testing.TB, cfg *Config) (*Forwarder, *prometheus.Registry
 		t.Fatalf("New: %v", err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		fw.Close(ctx)
 	})
@@ -191,3 +191,5 @@ func resetConn(w http.ResponseWriter) {
 }
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

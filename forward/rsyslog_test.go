@@ -35,8 +35,10 @@ type rsyslogMsg struct {
 
 // rsyslog is a receiver process started by the test.
 type rsyslog struct {
-	addr string
-	out  string
+	addr  string
+	out   string
+	start func()
+	stop  func() // SIGKILL
 }
 
 // startRsyslog runs rsyslogd in the foreground with its own configuration,
@@ -83,21 +85,35 @@ action(type="omfile" file="%s" template="fields")
 	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-n", "-f", confPath, "-i", filepath.Join(dir, "rsyslog.pid"))
-	logf, _ := os.Create(filepath.Join(dir, "rsyslogd.log"))
-	cmd.Stdout, cmd.Stderr = logf, logf
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start rsyslogd: %v", err)
+	r.start = func() {
+		cmd := exec.Command(bin, "-n", "-f", confPath, "-i", filepath.Join(dir, "rsyslog.pid"))
+		logf, _ := os.OpenFile(filepath.Join(dir, "rsyslogd.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		cmd.Stdout, cmd.Stderr = logf, logf
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start rsyslogd: %v", err)
+		}
+		r.stop = func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+			logf.Close()
+			os.Remove(filepath.Join(dir, "rsyslog.pid"))
+		}
 	}
+	r.start()
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		logf.Close()
+		r.stop()
 		if t.Failed() {
-			b, _ := os.ReadFile(logf.Name())
+			b, _ := os.ReadFile(filepath.Join(dir, "rsyslogd.log"))
 			t.Logf("rsyslogd output:\n%s", b)
 		}
 	})
+	r.waitListening(t, transport)
+	return r
+}
+
+// waitListening waits until rsyslogd accepts connections.
+func (r *rsyslog) waitListening(t *testing.T, transport string) {
+	t.Helper()
 	if transport != "udp" {
 		waitFor(t, 10*time.Second, "rsyslogd to listen", func() bool {
 			c, err := net.Dial("tcp", r.addr)
@@ -109,7 +125,6 @@ action(type="omfile" file="%s" template="fields")
 	} else {
 		time.Sleep(300 * time.Millisecond) // no way to probe UDP; imudp binds at start
 	}
-	return r
 }
 
 // messages returns what rsyslog has written so far.

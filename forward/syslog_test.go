@@ -151,3 +151,37 @@ func TestSyslogTLSVerifiesByDefault(t *testing.T) {
 		t.Fatalf("dial without ca_file: err = %v, want an unknown-authority error", err)
 	}
 }
+
+// TestSyslogReceiverRestart kills rsyslogd (SIGKILL) between two bursts and
+// starts it again on the same port: the second burst waits in the queue,
+// goes out on a new connection, and nothing is lost.
+func TestSyslogReceiverRestart(t *testing.T) {
+	const n = 40
+	rs := startRsyslog(t, "tcp", nil)
+	fw, reg := startForwarder(t, &Config{QueueDir: t.TempDir(), Outputs: []OutputConfig{{
+		Type: TypeSyslog, Address: rs.addr, Transport: "tcp", Retry: fastRetry,
+	}}})
+	for i := range n {
+		fw.Send(testFinding(i))
+	}
+	waitFor(t, 10*time.Second, "first burst", func() bool { return len(rs.messages(t)) == n })
+	rs.stop()
+	for i := n; i < 2*n; i++ {
+		fw.Send(testFinding(i))
+	}
+	waitFor(t, 5*time.Second, "failed attempts while down", func() bool { return counter(t, reg, "retried_total") > 0 })
+	rs.start()
+	waitFor(t, 15*time.Second, "second burst after the restart", func() bool { return len(rs.messages(t)) >= 2*n })
+	ids := map[string]int{}
+	for _, m := range rs.messages(t) {
+		if sd := sdPattern.FindStringSubmatch(m.SD); sd != nil {
+			ids[sd[1]]++
+		}
+	}
+	for i := range 2 * n {
+		if ids[testFinding(i).ID] == 0 {
+			t.Errorf("finding %d lost across the receiver restart", i)
+		}
+	}
+	t.Logf("syslog restart: %d messages, %d distinct findings", len(rs.messages(t)), len(ids))
+}
