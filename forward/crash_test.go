@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,7 +43,7 @@ func runChild() int {
 	fw, err := New(ctx, &Config{QueueDir: os.Getenv(childDir), Outputs: []OutputConfig{{
 		Type: TypeWebhook, Name: "siem", URL: os.Getenv(childURL), BatchSize: 50,
 		Retry: &RetryConfig{Initial: 10 * time.Millisecond, Max: 100 * time.Millisecond},
-	}}}, &Options{Registerer: reg})
+	}}}, &Options{Registerer: reg, Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -67,8 +67,18 @@ func newSplunk(cfg *OutputConfig, env *outputEnv, log *slog.Logger) (*splunk, er
 	}
 	return &splunk{
 		eventURL: u.String(), ackURL: ack.String(), token: token, index: cfg.Index, sourcetype: st,
-		ack: cfg.Ack, channel: rand.Text(), client: client, now: env.now,
+		ack: cfg.Ack, channel: newChannelID(), client: client, now: env.now,
 	}, nil
+}
+
+// newChannelID returns a random UUID (version 4), the form HEC requires
+// for X-Splunk-Request-Channel.
+func newChannelID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func (s *splunk) request(ctx context.Context, u string, body []byte) (*http.Request, error) {

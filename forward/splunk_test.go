@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -40,7 +41,7 @@ func (h *hecServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		reply(401, map[string]any{"text": "Invalid token", "code": 4})
 		return
 	}
-	if r.Header.Get("X-Splunk-Request-Channel") == "" {
+	if !uuidPattern.MatchString(r.Header.Get("X-Splunk-Request-Channel")) {
 		reply(400, map[string]any{"text": "Data channel is missing", "code": 10})
 		return
 	}
@@ -92,6 +93,8 @@ func (h *hecServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.nextAck++
 	reply(200, map[string]any{"text": "Success", "code": 0, "ackId": h.nextAck})
 }
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestSplunkHEC(t *testing.T) {
 	const n = 300
