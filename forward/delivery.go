@@ -1,7 +1,6 @@
 package forward
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -95,9 +94,8 @@ func (o *output) deliver() {
 // rejected permanently as a whole is retried item by item, so that one bad
 // finding does not take good ones to the dead-letter file.
 func (o *output) attempt(items []*item, res *outcome) {
-	ctx, cancel := context.WithTimeout(o.ctx, o.cfg.Timeout)
-	err := o.snd.send(ctx, items)
-	cancel()
+	// Each sender bounds its own requests by the output's timeout.
+	err := o.snd.send(o.ctx, items)
 	var per itemErrors
 	switch {
 	case err == nil:

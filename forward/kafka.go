@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -18,9 +19,10 @@ import (
 // all in-sync replicas, keyed by host so one host's findings stay in order
 // on one partition.
 type kafka struct {
-	client *kgo.Client
-	topic  string
-	enc    encoder
+	client  *kgo.Client
+	topic   string
+	enc     encoder
+	timeout time.Duration
 }
 
 func newKafka(cfg *OutputConfig, env *outputEnv, log *slog.Logger) (*kafka, error) {
@@ -56,7 +58,7 @@ func newKafka(cfg *OutputConfig, env *outputEnv, log *slog.Logger) (*kafka, erro
 	if err != nil {
 		return nil, fmt.Errorf("kafka client: %w", err)
 	}
-	return &kafka{client: client, topic: cfg.Topic, enc: enc}, nil
+	return &kafka{client: client, topic: cfg.Topic, enc: enc, timeout: cfg.Timeout}, nil
 }
 
 func kafkaSASL(c *SASLConfig) (sasl.Mechanism, error) {
@@ -91,6 +93,8 @@ func (k *kafka) send(ctx context.Context, batch []*item) error {
 		})
 		idx = append(idx, i)
 	}
+	ctx, cancel := context.WithTimeout(ctx, k.timeout)
+	defer cancel()
 	for k, r := range k.client.ProduceSync(ctx, recs...) {
 		errs[idx[k]] = kafkaError(r.Err)
 	}

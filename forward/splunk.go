@@ -26,6 +26,7 @@ type splunk struct {
 	channel          string
 	client           *http.Client
 	now              func() time.Time
+	timeout          time.Duration
 }
 
 // hecResponse is HEC's reply to an event or ack request.
@@ -67,7 +68,7 @@ func newSplunk(cfg *OutputConfig, env *outputEnv, log *slog.Logger) (*splunk, er
 	}
 	return &splunk{
 		eventURL: u.String(), ackURL: ack.String(), token: token, index: cfg.Index, sourcetype: st,
-		ack: cfg.Ack, channel: newChannelID(), client: client, now: env.now,
+		ack: cfg.Ack, channel: newChannelID(), client: client, now: env.now, timeout: cfg.Timeout,
 	}, nil
 }
 
@@ -93,6 +94,8 @@ func (s *splunk) request(ctx context.Context, u string, body []byte) (*http.Requ
 }
 
 func (s *splunk) send(ctx context.Context, batch []*item) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout) // includes waiting for the ack
+	defer cancel()
 	var body []byte
 	errs := make(itemErrors, len(batch))
 	sent := make([]int, 0, len(batch)) // batch index of each event in body

@@ -26,6 +26,7 @@ type syslogSender struct {
 	header        format.SyslogHeader
 	cef           bool
 	version       string
+	timeout       time.Duration
 	conn          net.Conn
 }
 
@@ -33,7 +34,7 @@ func newSyslog(cfg *OutputConfig, env *outputEnv, log *slog.Logger) (*syslogSend
 	s := &syslogSender{
 		network: cfg.Transport, addr: cfg.Address,
 		header: format.SyslogHeader{Facility: cfg.Facility, ProcID: os.Getpid()},
-		cef:    cfg.Format == "cef", version: env.version,
+		cef:    cfg.Format == "cef", version: env.version, timeout: cfg.Timeout,
 	}
 	if cfg.Facility == 0 {
 		s.header.Facility = 16 // local0
@@ -109,6 +110,8 @@ func (s *syslogSender) write(ctx context.Context, stream []byte, datagrams [][]b
 		s.conn.Close()
 		s.conn = nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
 	if s.conn == nil {
 		c, err := s.dial(ctx)
 		if err != nil {
@@ -116,10 +119,7 @@ func (s *syslogSender) write(ctx context.Context, stream []byte, datagrams [][]b
 		}
 		s.conn = c
 	}
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(30 * time.Second)
-	}
+	deadline, _ := ctx.Deadline()
 	s.conn.SetWriteDeadline(deadline)
 	var err error
 	if s.network == "udp" {
