@@ -14,7 +14,7 @@ import (
 
 // bulkServer imitates Elasticsearch's _bulk endpoint with "create"
 // semantics: a second create of an _id gets 409. The first request answers
-// 429 for every other item; one document is rejected with a mapping error.
+// 429 for every other item, starting with the first; one document is rejected with a mapping error.
 type bulkServer struct {
 	mu       sync.Mutex
 	apiKey   string
@@ -56,7 +56,7 @@ func (b *bulkServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id := meta.Create.ID
 		status, errObj := 201, any(nil)
 		switch {
-		case b.requests == 1 && k%2 == 1:
+		case b.requests == 1 && k%2 == 0:
 			status, errObj = 429, map[string]string{"type": "es_rejected_execution_exception", "reason": "queue full"}
 		case id == b.badID:
 			status, errObj = 400, map[string]string{"type": "mapper_parsing_exception", "reason": "failed to parse"}
