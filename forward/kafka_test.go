@@ -2,6 +2,7 @@ package forward
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"sync/atomic"
@@ -11,16 +12,45 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
-	"github.com/twmb/franz-go/pkg/sasl/plain"
 )
 
-// TestKafka produces to franz-go's in-process Kafka (kfake) with SASL/PLAIN,
-// dropping the connection of the first two produce requests, and consumes
-// the topic back.
+// TestKafka produces to franz-go's in-process Kafka (kfake) with SASL, with
+// and without TLS, dropping the connection of the first two produce
+// requests, and consumes the topic back.
 func TestKafka(t *testing.T) {
+	tests := []struct {
+		name, mechanism string
+		tls             bool
+	}{
+		{"SASL PLAIN", "PLAIN", false},
+		{"TLS and SASL SCRAM-SHA-256", "SCRAM-SHA-256", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { testKafka(t, tt.mechanism, tt.tls) })
+	}
+}
+
+func testKafka(t *testing.T, mechanism string, useTLS bool) {
 	const n = 500
-	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(3, "findings"),
-		kfake.EnableSASL(), kfake.Superuser("PLAIN", "sensor", "pw"))
+	opts := []kfake.Opt{kfake.NumBrokers(1), kfake.SeedTopics(3, "findings"),
+		kfake.EnableSASL(), kfake.Superuser(mechanism, "sensor", "pw")}
+	var outTLS *TLSConfig
+	var consumerOpts []kgo.Opt
+	if useTLS {
+		pki := newTestPKI(t)
+		cert, err := tls.LoadX509KeyPair(pki.ServerCert, pki.ServerKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts = append(opts, kfake.TLS(&tls.Config{Certificates: []tls.Certificate{cert}}))
+		outTLS = &TLSConfig{CAFile: pki.CA}
+		clientTLS, err := clientTLS(outTLS, "consumer", testLogger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		consumerOpts = append(consumerOpts, kgo.DialTLSConfig(clientTLS))
+	}
+	c, err := kfake.NewCluster(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +66,8 @@ func TestKafka(t *testing.T) {
 	t.Setenv("KAFKA_PW", "pw")
 	fw, reg := startForwarder(t, &Config{QueueDir: t.TempDir(), Outputs: []OutputConfig{{
 		Type: TypeKafka, Brokers: c.ListenAddrs(), Topic: "findings", Retry: fastRetry, Timeout: time.Second,
-		SASL: &SASLConfig{Mechanism: "PLAIN", Username: "sensor", Password: PasswordRef{Env: "KAFKA_PW"}},
+		SASL: &SASLConfig{Mechanism: mechanism, Username: "sensor", Password: PasswordRef{Env: "KAFKA_PW"}},
+		TLS:  outTLS,
 	}}})
 	for i := range n {
 		f := testFinding(i)
@@ -49,8 +80,9 @@ func TestKafka(t *testing.T) {
 	waitFor(t, 20*time.Second, "delivery", func() bool { return counter(t, reg, "delivered_total") == n })
 	t.Logf("delivered in %v", time.Since(start))
 
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics("findings"),
-		kgo.SASL(plain.Auth{User: "sensor", Pass: "pw"}.AsMechanism()))
+	mech, _ := kafkaSASL(&SASLConfig{Mechanism: mechanism, Username: "sensor", Password: PasswordRef{Value: "pw"}})
+	cl, err := kgo.NewClient(append(consumerOpts, kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics("findings"),
+		kgo.SASL(mech))...)
 	if err != nil {
 		t.Fatal(err)
 	}
