@@ -94,7 +94,8 @@ type OutputConfig struct {
 	// BatchSize is how many findings one request carries, where the
 	// receiver takes batches (syslog, splunk, elasticsearch, kafka).
 	BatchSize int `yaml:"batch_size"`
-	// Timeout bounds one delivery attempt. Default 10s.
+	// Timeout bounds one request to the receiver (for Splunk with Ack,
+	// including the wait for the acknowledgement). Default 10s.
 	Timeout time.Duration `yaml:"timeout"`
 }
 
