@@ -43,6 +43,7 @@ type Config struct {
 // OutputConfig configures one sink. Which keys apply depends on Type; see
 // docs/outputs.md.
 type OutputConfig struct {
+	// Type is one of the Type* constants.
 	Type string `yaml:"type"`
 	// Name identifies the output in metrics, logs and queue file names.
 	// It defaults to Type.
@@ -57,39 +58,55 @@ type OutputConfig struct {
 	Format string `yaml:"format"`
 
 	// Path is the file of file outputs and of ocsf outputs without URL.
-	Path       string `yaml:"path"`
-	MaxSizeMB  int    `yaml:"max_size_mb"`
-	MaxBackups int    `yaml:"max_backups"`
+	Path string `yaml:"path"`
+	// MaxSizeMB is the size at which the file rotates. Default 100.
+	MaxSizeMB int `yaml:"max_size_mb"`
+	// MaxBackups is how many rotated files are kept; 0 keeps all.
+	MaxBackups int `yaml:"max_backups"`
 
 	// URL is the endpoint of webhook, splunk, elasticsearch and ocsf outputs.
-	URL     string            `yaml:"url"`
+	URL string `yaml:"url"`
+	// Headers are added to every webhook request.
 	Headers map[string]string `yaml:"headers"`
 	// Secret keys the webhook's HMAC-SHA256 body signature.
 	Secret SecretRef `yaml:",inline"`
 
-	// Address and Transport (udp, tcp, tls) of syslog outputs.
-	Address   string `yaml:"address"`
+	// Address is the syslog receiver's host:port.
+	Address string `yaml:"address"`
+	// Transport is udp, tcp (default) or tls.
 	Transport string `yaml:"transport"`
-	Facility  int    `yaml:"facility"`
+	// Facility is the syslog facility, 0-23. Default 16 (local0).
+	Facility int `yaml:"facility"`
 
-	// Splunk HEC settings.
-	Token      TokenRef `yaml:",inline"`
-	Index      string   `yaml:"index"`
-	Sourcetype string   `yaml:"sourcetype"`
-	Ack        bool     `yaml:"ack"`
+	// Token is the Splunk HEC token.
+	Token TokenRef `yaml:",inline"`
+	// Index is the Splunk index or the Elasticsearch index (or data stream).
+	Index string `yaml:"index"`
+	// Sourcetype is the Splunk sourcetype. Default "splicewatch:finding".
+	Sourcetype string `yaml:"sourcetype"`
+	// Ack waits for Splunk indexer acknowledgement before a finding
+	// counts as delivered.
+	Ack bool `yaml:"ack"`
 
-	// Elasticsearch authentication: basic (Username + password) or API key.
+	// Username and Password are Elasticsearch basic authentication.
 	Username string      `yaml:"username"`
 	Password PasswordRef `yaml:",inline"`
-	APIKey   APIKeyRef   `yaml:",inline"`
+	// APIKey is Elasticsearch API-key authentication.
+	APIKey APIKeyRef `yaml:",inline"`
 
-	// Kafka settings.
-	Brokers []string    `yaml:"brokers"`
-	Topic   string      `yaml:"topic"`
-	SASL    *SASLConfig `yaml:"sasl"`
+	// Brokers are the Kafka seed brokers, host:port.
+	Brokers []string `yaml:"brokers"`
+	// Topic is the Kafka topic.
+	Topic string `yaml:"topic"`
+	// SASL authenticates to Kafka.
+	SASL *SASLConfig `yaml:"sasl"`
 
-	TLS   *TLSConfig   `yaml:"tls"`
+	// TLS configures certificate checks and client certificates. For
+	// Kafka, setting it turns TLS on.
+	TLS *TLSConfig `yaml:"tls"`
+	// Queue bounds the output's durable queue.
 	Queue *QueueConfig `yaml:"queue"`
+	// Retry shapes the backoff between attempts.
 	Retry *RetryConfig `yaml:"retry"`
 	// BatchSize is how many findings one request carries, where the
 	// receiver takes batches (syslog, splunk, elasticsearch, kafka).
@@ -102,9 +119,10 @@ type OutputConfig struct {
 // SASLConfig configures Kafka SASL authentication.
 type SASLConfig struct {
 	// Mechanism is PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512.
-	Mechanism string      `yaml:"mechanism"`
-	Username  string      `yaml:"username"`
-	Password  PasswordRef `yaml:",inline"`
+	Mechanism string `yaml:"mechanism"`
+	// Username and Password are the SASL credentials.
+	Username string      `yaml:"username"`
+	Password PasswordRef `yaml:",inline"`
 }
 
 // QueueConfig bounds an output's queue.
