@@ -34,8 +34,10 @@ func (o *output) deliver() {
 		MaxInterval:         o.cfg.Retry.Max,
 	}
 	bo.Reset()
+	var st settled
+	defer o.flush(&st)
 	for {
-		recs, err := o.q.Peek(o.batch)
+		recs, err := o.q.PeekAfter(st.cursor, o.batch)
 		if errors.Is(err, queue.ErrClosed) || o.ctx.Err() != nil {
 			return
 		}
@@ -46,21 +48,12 @@ func (o *output) deliver() {
 			}
 			continue
 		}
-		if len(recs) == 0 {
-			select {
-			case <-o.q.Ready():
-			case <-o.draining:
-				if o.q.Len() == 0 {
-					return
-				}
-			case <-o.ctx.Done():
-				return
-			}
-			continue
-		}
 		var res outcome
 		items := make([]*item, 0, len(recs))
 		for _, r := range recs {
+			if st.has(r.Key) {
+				continue
+			}
 			it, err := decodeRecord(r.Key, r.Enqueued, r.Data)
 			if err != nil {
 				o.sortOne(it, err, &res)
@@ -68,16 +61,29 @@ func (o *output) deliver() {
 			}
 			items = append(items, it)
 		}
+		if len(items) == 0 && len(res.dead) == 0 {
+			if len(st.keys) > 0 {
+				o.flush(&st) // what is left after the cursor is settled
+				continue
+			}
+			if !o.idle() {
+				return
+			}
+			continue
+		}
 		if len(items) > 0 {
 			o.attempt(items, &res)
 		}
-		if err := o.commit(&res); err != nil {
-			o.log.Error("cannot update queue", "error", err)
-		}
+		o.commit(&res, &st)
+		st.advance(recs)
 		if res.failed == nil {
+			if st.due(o.env.now()) {
+				o.flush(&st)
+			}
 			bo.Reset()
 			continue
 		}
+		o.flush(&st)
 		o.env.m.retried.WithLabelValues(o.cfg.Name).Add(float64(res.nFailed))
 		wait := bo.NextBackOff()
 		if res.retryWait > 0 {
@@ -87,6 +93,19 @@ func (o *output) deliver() {
 		if !o.sleep(wait) {
 			return
 		}
+	}
+}
+
+// idle waits for new findings. It reports false when delivery should end:
+// on the hard stop, or when draining and nothing is left.
+func (o *output) idle() bool {
+	select {
+	case <-o.q.Ready():
+		return true
+	case <-o.draining:
+		return o.q.Len() != 0
+	case <-o.ctx.Done():
+		return false
 	}
 }
 
@@ -140,34 +159,32 @@ func (o *output) sortOne(it *item, err error, res *outcome) {
 	}
 }
 
-// commit dead-letters and removes what the attempt settled.
-func (o *output) commit(res *outcome) error {
+// commit dead-letters what the attempt rejected and marks the settled
+// findings for removal.
+func (o *output) commit(res *outcome, st *settled) {
 	name := o.cfg.Name
 	if err := o.dead.write(name, res.dead, res.reasons); err != nil {
-		return err // keep them queued: retried rather than lost
-	}
-	keys := make([]uint64, 0, len(res.acked)+len(res.dead))
-	for _, it := range res.acked {
-		keys = append(keys, it.key)
-	}
-	for _, it := range res.dead {
-		keys = append(keys, it.key)
-	}
-	if _, err := o.q.Delete(keys...); err != nil {
-		return err
+		// Keep them queued: retried rather than lost.
+		o.log.Error("cannot write the dead-letter file", "error", err)
+		res.dead, res.reasons = nil, nil
+		if res.failed == nil {
+			res.failed = err
+		}
 	}
 	now := o.env.now()
 	for _, it := range res.acked {
+		st.add(now, it.key)
 		o.env.m.latency.WithLabelValues(name).Observe(now.Sub(it.enqueued).Seconds())
+	}
+	for _, it := range res.dead {
+		st.add(now, it.key)
 	}
 	o.env.m.delivered.WithLabelValues(name).Add(float64(len(res.acked)))
 	o.env.m.deadLettered.WithLabelValues(name).Add(float64(len(res.dead)))
-	o.env.m.depth.WithLabelValues(name).Set(float64(o.q.Len()))
 	if len(res.dead) > 0 {
 		o.log.Warn("findings rejected permanently; written to the dead-letter file",
 			"count", len(res.dead), "file", o.dead.path, "reason", res.reasons[0])
 	}
-	return nil
 }
 
 // sleep waits d or until the hard stop; it reports whether to go on.

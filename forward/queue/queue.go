@@ -170,11 +170,16 @@ func (q *Queue) Append(data [][]byte, now time.Time) (accepted, dropped int, err
 }
 
 // Peek returns up to n of the oldest records without removing them.
-func (q *Queue) Peek(n int) ([]Record, error) {
+func (q *Queue) Peek(n int) ([]Record, error) { return q.PeekAfter(0, n) }
+
+// PeekAfter returns up to n of the oldest records whose key is greater
+// than after, without removing them. A consumer that removes records in
+// batches passes the last key it has settled.
+func (q *Queue) PeekAfter(after uint64, n int) ([]Record, error) {
 	var out []Record
 	err := q.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketName).Cursor()
-		for k, v := c.First(); k != nil && len(out) < n; k, v = c.Next() {
+		for k, v := c.Seek(binary.BigEndian.AppendUint64(nil, after+1)); k != nil && len(out) < n; k, v = c.Next() {
 			if len(k) != 8 || len(v) < 8 {
 				return fmt.Errorf("corrupt record %x", k)
 			}

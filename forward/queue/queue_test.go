@@ -102,3 +102,36 @@ func TestQueueFull(t *testing.T) {
 		})
 	}
 }
+
+func TestQueuePeekAfter(t *testing.T) {
+	q, err := Open(filepath.Join(t.TempDir(), "q"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	q.Append(records(0, 5), time.Now())
+	all, _ := q.Peek(10)
+	tests := []struct {
+		after uint64
+		n     int
+		want  string
+	}{
+		{0, 10, "[r0 r1 r2 r3 r4]"},
+		{all[1].Key, 10, "[r2 r3 r4]"},
+		{all[1].Key, 2, "[r2 r3]"},
+		{all[4].Key, 10, "[]"},
+	}
+	for _, tt := range tests {
+		recs, err := q.PeekAfter(tt.after, tt.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range recs {
+			got = append(got, string(r.Data))
+		}
+		if fmt.Sprint(got) != tt.want {
+			t.Errorf("PeekAfter(%d, %d) = %v, want %s", tt.after, tt.n, got, tt.want)
+		}
+	}
+}
