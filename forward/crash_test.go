@@ -67,6 +67,7 @@ func startChild(t *testing.T, dir, url string, send int) (*exec.Cmd, *bufio.Scan
 	cmd.Env = append(os.Environ(), childEnv+"=1", childDir+"="+dir, childURL+"="+url,
 		childSend+"="+strconv.Itoa(send))
 	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

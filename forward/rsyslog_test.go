@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -89,6 +90,8 @@ action(type="omfile" file="%s" template="fields")
 		cmd := exec.Command(bin, "-n", "-f", confPath, "-i", filepath.Join(dir, "rsyslog.pid"))
 		logf, _ := os.OpenFile(filepath.Join(dir, "rsyslogd.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 		cmd.Stdout, cmd.Stderr = logf, logf
+		// rsyslogd dies with the test binary, even when it is killed.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("start rsyslogd: %v", err)
 		}
