@@ -181,8 +181,7 @@ func batchModule(pkg string, rules []*rule, idx []int) string {
 		r := rules[i]
 		if r.info.Format == FormatTracee {
 			tracee = true
-			fmt.Fprintf(&b, "tracee contains [%d, true] if %s.tracee_match == true\n", i, r.pkg)
-			fmt.Fprintf(&b, "tracee contains [%d, m] if { m := %s.tracee_match; is_object(m) }\n", i, r.pkg)
+			fmt.Fprintf(&b, "tracee contains [%d, m] if { m := %s.tracee_match; m != false }\n", i, r.pkg)
 			continue
 		}
 		native = true

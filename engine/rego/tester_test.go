@@ -1,0 +1,66 @@
+package rego
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/splicewatch/splicewatch/rules"
+)
+
+// The shipped pack's own tests pass, each with a positive and a negative
+// case per rule.
+func TestPackTests(t *testing.T) {
+	res, err := RunTests(context.Background(), &TestOptions{Sources: packSources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perPkg := map[string]int{}
+	for _, r := range res {
+		if !r.Pass {
+			t.Errorf("%s (%s) failed: %s", r.Name, r.Location, r.Error)
+		}
+		perPkg[r.Name[:strings.LastIndex(r.Name, ".")]]++
+	}
+	for _, pkg := range []string{"data.splicewatch.rules.spw002_test", "data.splicewatch.rules.spw010_test", "data.splicewatch.lib_test"} {
+		if perPkg[pkg] < 2 {
+			t.Errorf("%s has %d tests, want at least 2", pkg, perPkg[pkg])
+		}
+	}
+}
+
+func TestRunTestsReportsFailures(t *testing.T) {
+	src := memSource("u", map[string]string{
+		"ok.rego": okRule,
+		"ok_test.rego": `package splicewatch.rules.ok_test
+
+import data.splicewatch.rules.ok
+import data.splicewatch.lib
+
+test_pass if count(ok.findings) == 1 with input as {"args": {"len": 5}}
+test_fail if count(ok.findings) == 1 with input as {"args": {"len": 0}}
+test_lib if lib.errno.EPIPE == -32
+`,
+	})
+	res, err := RunTests(context.Background(), &TestOptions{Sources: []Source{src}, Library: []Source{{Name: "lib", FS: rules.Lib()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, r := range res {
+		got[r.Name[strings.LastIndex(r.Name, ".")+1:]] = r.Pass
+	}
+	if len(got) != 3 || !got["test_pass"] || got["test_fail"] || !got["test_lib"] {
+		t.Fatalf("results %+v", res)
+	}
+}
+
+func TestRunTestsCompileError(t *testing.T) {
+	src := memSource("u", map[string]string{"bad_test.rego": "package x_test\n\ntest_x if { y }\n"})
+	_, err := RunTests(context.Background(), &TestOptions{Sources: []Source{src}})
+	var errs Errors
+	if !errors.As(err, &errs) || !strings.HasPrefix(errs[0].Error(), "u/bad_test.rego:3:") {
+		t.Fatalf("err = %v", err)
+	}
+}
