@@ -12,24 +12,27 @@ import (
 
 // isolate evaluates a batch rule by rule after the combined query failed,
 // so that one failing rule costs only its own findings. A rule that fails
-// on the whole batch for a reason other than its deadline is retried event
-// by event, to keep its findings for the events it handles.
-func (d *Detector) isolate(ctx context.Context, b *batch, input ast.Object, evs []*event.Event, emit func(*event.Finding)) error {
-	for _, r := range b.rules {
-		err := d.evalAlone(ctx, r, input, evs, emit)
+// on its events for a reason other than its deadline is retried event by
+// event, to keep its findings for the events it handles.
+func (d *Detector) isolate(ctx context.Context, b *batch, p *plan, evs []*event.Event, emit func(*event.Finding)) error {
+	for k, r := range b.rules {
+		active := p.active[k]
+		if len(active) == 0 {
+			continue
+		}
+		err := d.evalAlone(ctx, r, p, active, evs, emit)
 		if err == nil {
 			continue
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if errors.Is(err, context.DeadlineExceeded) || len(evs) == 1 {
-			d.fail(r, evs[0], err)
+		if errors.Is(err, context.DeadlineExceeded) || len(active) == 1 {
+			d.fail(r, evs[active[0]], err)
 			continue
 		}
-		for i := range evs {
-			one := singleInput(input, i)
-			if err := d.evalAlone(ctx, r, one, evs[i:i+1], emit); err != nil {
+		for _, i := range active {
+			if err := d.evalAlone(ctx, r, p, []int{i}, evs, emit); err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
@@ -40,8 +43,13 @@ func (d *Detector) isolate(ctx context.Context, b *batch, input ast.Object, evs 
 	return nil
 }
 
-// evalAlone runs r's own query over input, whose arrays hold evs.
-func (d *Detector) evalAlone(ctx context.Context, r *rule, input ast.Object, evs []*event.Event, emit func(*event.Finding)) error {
+// evalAlone runs r's own query over the events at the active indices.
+func (d *Detector) evalAlone(ctx context.Context, r *rule, p *plan, active []int, evs []*event.Event, emit func(*event.Finding)) error {
+	input := ast.NewObject(
+		[2]*ast.Term{ast.InternedTerm("events"), p.events},
+		[2]*ast.Term{ast.InternedTerm("tracee"), p.tracee},
+		[2]*ast.Term{ast.InternedTerm("active"), indexList(active)},
+	)
 	qctx, cancel := context.WithTimeout(ctx, d.timeout)
 	defer cancel()
 	rs, err := r.alone.Eval(qctx, rego.EvalParsedInput(input))
@@ -61,17 +69,6 @@ func (d *Detector) evalAlone(ctx context.Context, r *rule, input ast.Object, evs
 		}
 	}
 	return nil
-}
-
-// singleInput returns a batch input holding only event i of input.
-func singleInput(input ast.Object, i int) ast.Object {
-	out := ast.NewObjectWithCapacity(2)
-	input.Foreach(func(k, v *ast.Term) {
-		if arr, ok := v.Value.(*ast.Array); ok && i < arr.Len() {
-			out.Insert(k, ast.ArrayTerm(arr.Elem(i)))
-		}
-	})
-	return out
 }
 
 // fail counts and logs, rate-limited per rule, a rule's runtime failure.

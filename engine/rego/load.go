@@ -98,8 +98,15 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 	store := newStore(o.Config)
 	base := []func(*rego.Rego){rego.Compiler(c), rego.Store(store)}
 	ids := map[string]string{}
+	// Load-time evaluations (metadata, constants, partial evaluation for
+	// guards) are bounded like queries, so a hostile rule cannot hang Load.
+	timeout := o.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	consts := constResolver(ctx, c, base, timeout)
 	for _, r := range rules {
-		if err := r.describe(ctx, base); err != nil {
+		if err := r.describe(ctx, base, timeout); err != nil {
 			errs = append(errs, err.(*Error))
 			continue
 		}
@@ -108,6 +115,9 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 			continue
 		}
 		ids[r.info.ID] = r.info.File
+		if r.info.Format == FormatNative {
+			r.guard = ruleGuard(ctx, c, base, r, consts, timeout)
+		}
 	}
 	if len(errs) > 0 {
 		sortErrors(errs)
@@ -170,37 +180,31 @@ func prepare(ctx context.Context, base []func(*rego.Rego), query string) (rego.P
 	return rego.New(opts...).PrepareForEval(ctx)
 }
 
-// batchModule generates the package that evaluates, over input.events
-// (native shape) and input.tracee (Tracee shape), every rule in idx, and
-// yields [event index, [rule index, finding data]] tuples.
+// batchModule generates the package that evaluates, in one query, every
+// rule in idx over the events its guard lets through: rule p of the batch
+// sees the events whose indices are in input.active[p], in the shape it
+// reads (input.events native, input.tracee Tracee's). It yields
+// [event index, [rule index, finding data]] tuples.
 func batchModule(pkg string, rules []*rule, idx []int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package %s\n\n", pkg)
-	var native, tracee bool
-	for _, i := range idx {
+	for p, i := range idx {
 		r := rules[i]
 		if r.info.Format == FormatTracee {
-			tracee = true
-			fmt.Fprintf(&b, "tracee contains [%d, m] if { m := %s.tracee_match; m != false }\n", i, r.pkg)
+			fmt.Fprintf(&b, "out contains [i, [%d, m]] if { some i in input.active[%d]; ev := input.tracee[i]; m := %s.tracee_match with input as ev; m != false }\n", i, p, r.pkg)
 			continue
 		}
-		native = true
-		fmt.Fprintf(&b, "native contains [%d, f] if some f in %s.findings\n", i, r.pkg)
-	}
-	if native {
-		b.WriteString("out contains [i, t] if { some i, ev in input.events; found := native with input as ev; some t in found }\n")
-	}
-	if tracee {
-		b.WriteString("out contains [i, t] if { some i, ev in input.tracee; found := tracee with input as ev; some t in found }\n")
+		fmt.Fprintf(&b, "out contains [i, [%d, f]] if { some i in input.active[%d]; ev := input.events[i]; found := %s.findings with input as ev; some f in found }\n", i, p, r.pkg)
 	}
 	return b.String()
 }
 
-// aloneQuery evaluates one rule over a batch, yielding [event index,
-// finding data] pairs; it isolates a rule that failed in a batch query.
+// aloneQuery evaluates one rule over the events in input.active, yielding
+// [event index, finding data] pairs; it isolates a rule that failed in a
+// batch query.
 func aloneQuery(r *rule) string {
 	if r.info.Format == FormatTracee {
-		return fmt.Sprintf("x := [[i, m] | some i, ev in input.tracee; m := %s.tracee_match with input as ev; m != false]", r.pkg)
+		return fmt.Sprintf("x := [[i, m] | some i in input.active; ev := input.tracee[i]; m := %s.tracee_match with input as ev; m != false]", r.pkg)
 	}
-	return fmt.Sprintf("x := [[i, f] | some i, ev in input.events; found := %s.findings with input as ev; some f in found]", r.pkg)
+	return fmt.Sprintf("x := [[i, f] | some i in input.active; ev := input.events[i]; found := %s.findings with input as ev; some f in found]", r.pkg)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -36,6 +37,8 @@ type rule struct {
 	// origins holds, for a Tracee rule, the origins ("*", "host",
 	// "container") it selects per event name.
 	origins map[string][]string
+	// guard skips events the rule cannot match (native rules only).
+	guard *guard
 	// idx is the rule's position in the detector's rule list.
 	idx int
 	// alone evaluates only this rule over a batch, to isolate failures.
@@ -114,16 +117,16 @@ func findRules(mods map[string]*ast.Module) ([]*rule, Errors) {
 
 // describe evaluates the rule's metadata and event selection, which must
 // be constants, and fills r.info.
-func (r *rule) describe(ctx context.Context, opts []func(*rego.Rego)) error {
+func (r *rule) describe(ctx context.Context, opts []func(*rego.Rego), timeout time.Duration) error {
 	metaRef, eventsRef := "metadata", "events"
 	if r.info.Format == FormatTracee {
 		metaRef, eventsRef = "__rego_metadoc__", "tracee_selected_events"
 	}
-	meta, err := evalConst(ctx, opts, r.pkg.Append(ast.StringTerm(metaRef)))
+	meta, err := evalConst(ctx, opts, r.pkg.Append(ast.StringTerm(metaRef)), timeout)
 	if err != nil {
 		return errAt(r.info.File, r.loc, "evaluate %s: %s", metaRef, err)
 	}
-	sel, err := evalConst(ctx, opts, r.pkg.Append(ast.StringTerm(eventsRef)))
+	sel, err := evalConst(ctx, opts, r.pkg.Append(ast.StringTerm(eventsRef)), timeout)
 	if err != nil {
 		return errAt(r.info.File, r.loc, "evaluate %s: %s", eventsRef, err)
 	}
@@ -250,8 +253,11 @@ func (r *rule) selects(ev *event.Event) bool {
 	return false
 }
 
-// evalConst evaluates ref once, with no input, and returns its JSON form.
-func evalConst(ctx context.Context, opts []func(*rego.Rego), ref ast.Ref) (any, error) {
+// evalConst evaluates ref once, with no input and within timeout, and
+// returns its JSON form.
+func evalConst(ctx context.Context, opts []func(*rego.Rego), ref ast.Ref, timeout time.Duration) (any, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	q := append([]func(*rego.Rego){rego.Query(ref.String())}, opts...)
 	rs, err := rego.New(q...).Eval(ctx)
 	if err != nil {
