@@ -25,13 +25,17 @@ type naiveRule struct {
 }
 
 func newNaive(b testing.TB, d *Detector, srcs []Source) *naive {
+	return newNaiveWithConfig(b, d, srcs, nil)
+}
+
+func newNaiveWithConfig(b testing.TB, d *Detector, srcs []Source, cfg map[string]any) *naive {
 	mods, err := parseSources(srcs, false)
 	if err != nil {
 		b.Fatal(err)
 	}
 	n := &naive{byEvent: map[string][]naiveRule{}}
 	for _, r := range d.rules {
-		opts := []func(*rego.Rego){rego.Query(r.pkg.String() + ".findings")}
+		opts := []func(*rego.Rego){rego.Query(r.pkg.String() + ".findings"), rego.Store(newStore(cfg))}
 		for _, m := range mods {
 			opts = append(opts, rego.ParsedModule(m))
 		}
