@@ -31,6 +31,10 @@ type cond struct {
 type operand struct {
 	path  ast.Ref // after "input"; nil for a constant
 	value *ast.Term
+	// raw is the constant's Go form for the fast path; strs holds the
+	// members of a constant collection of strings.
+	raw  any
+	strs map[string]struct{}
 }
 
 // guardOps are the comparisons a guard evaluates, by builtin name.
@@ -106,6 +110,11 @@ func exprCond(expr *ast.Expr, bound map[ast.Var]operand, consts func(ast.Ref) (*
 	if !aok || !bok || (a.path == nil && b.path == nil) {
 		return cond{}, false
 	}
+	for _, o := range []*operand{&a, &b} {
+		if o.path == nil {
+			o.raw, o.strs = rawConst(o.value), stringSet(o.value)
+		}
+	}
 	return cond{op: op, a: a, b: b}, true
 }
 
@@ -157,6 +166,17 @@ func holdAll(conds []cond, ev *event.Event) bool {
 }
 
 func (c *cond) hold(ev *event.Event) bool {
+	ra, ok := c.a.resolveRaw(ev)
+	if !ok {
+		return false
+	}
+	rb, ok := c.b.resolveRaw(ev)
+	if !ok {
+		return false
+	}
+	if result, ok := c.fastHold(ra, rb); ok {
+		return result
+	}
 	a, ok := c.a.resolve(ev)
 	if !ok {
 		return false
@@ -195,6 +215,13 @@ func member(x, coll *ast.Term) bool {
 		return c.Until(func(_, v *ast.Term) bool { return x.Equal(v) })
 	}
 	return false
+}
+
+func (o *operand) resolveRaw(ev *event.Event) (any, bool) {
+	if o.path == nil {
+		return o.raw, true
+	}
+	return lookupRaw(ev, o.path)
 }
 
 func (o *operand) resolve(ev *event.Event) (*ast.Term, bool) {

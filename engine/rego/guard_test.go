@@ -39,6 +39,12 @@ func TestGuardMatchesOPA(t *testing.T) {
 		{`input.args.len > 1; input.process.container_id == "abc123"`, true},
 		{`some x in input.args.flag_names; startswith(x, "SPLICE_F_M")`, false},
 		{`x := input.args.len * 2; x > 100`, false},
+		{`input.ret < -14`, true},
+		{`input.args.overlong_first_len >= 18446744073709551615`, true},
+		{`input.args.iov_addr >= 140737488351232`, true},
+		{`input.args.iov_read_error == false`, true},
+		{`input.process.pid != 7`, true},
+		{`input.name == "vmsplice"`, true},
 	}
 	files := map[string]string{}
 	for i, b := range bodies {
@@ -131,6 +137,24 @@ func TestLookupMatchesEventValue(t *testing.T) {
 	for _, p := range []string{"host", "duration_ns", "process.exe", "process.cgroup_id", "process.container_id"} {
 		if v, ok := lookup(empty, ast.MustParseRef("input." + p)[1:]); ok {
 			t.Errorf("lookup(%s) on empty event = %v, want undefined", p, v)
+		}
+	}
+}
+
+func TestCmpInt(t *testing.T) {
+	for _, tc := range []struct {
+		a, b any
+		want int
+	}{
+		{int64(-5), int64(-4), -1},
+		{int64(-4), int64(-5), 1},
+		{int64(-1), uint64(18446744073709551615), -1},
+		{uint64(18446744073709551615), int64(9223372036854775807), 1},
+		{int64(7), uint64(7), 0},
+		{int64(-9223372036854775808), int64(-1), -1},
+	} {
+		if got := cmpInt(tc.a, tc.b); got != tc.want {
+			t.Errorf("cmpInt(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }
