@@ -64,3 +64,28 @@ func TestRunTestsCompileError(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// The example rules in docs/examples load, and the native one's tests pass.
+func TestExampleRules(t *testing.T) {
+	lib := []Source{{Name: "lib", FS: rules.Lib()}}
+	d := mustLoad(t, &Options{Sources: []Source{DirSource("../../docs/examples")}, Library: lib})
+	formats := map[string]string{}
+	for _, r := range d.Info() {
+		formats[r.ID] = r.Format
+	}
+	if formats["EXAMPLE-001"] != FormatNative || formats["EXAMPLE-TRC-1"] != FormatTracee {
+		t.Fatalf("example rules %v", formats)
+	}
+	res, err := RunTests(context.Background(), &TestOptions{Sources: []Source{DirSource("../../docs/examples/native")}, Library: lib})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) < 4 {
+		t.Fatalf("%d example tests", len(res))
+	}
+	for _, r := range res {
+		if !r.Pass {
+			t.Errorf("%s failed: %s", r.Name, r.Error)
+		}
+	}
+}
