@@ -112,3 +112,23 @@ func TestRulesTest(t *testing.T) {
 		t.Fatalf("example: exit %d\n%s", code, out)
 	}
 }
+
+// The SIGHUP path: a reload that does not compile fails with a located
+// error and leaves the running detector as it was.
+func TestReloadKeepsOldSetOnError(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"r.rego": "package splicewatch.rules.r\n\nmetadata := {\"id\": \"R\", \"name\": \"r\", \"severity\": \"low\"}\nevents := {\"tee\"}\nfindings contains 1 if input.ret < 0\n"})
+	flags := ruleFlags{dirs: []string{dir}, noDefault: true}
+	old, err := flags.Load(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "r.rego"), []byte("package splicewatch.rules.r\n\nfindings contains 1 if {\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flags.Load(context.Background(), nil); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "r.rego")+":") {
+		t.Fatalf("reload error %v", err)
+	}
+	if got := old.Info(); len(got) != 1 || got[0].ID != "R" {
+		t.Fatalf("old set changed: %+v", got)
+	}
+}

@@ -144,3 +144,18 @@ findings contains {"limit": lib.task_size_max_4level} if input.ret == lib.errno.
 	// The same library next to the pack is not loaded twice.
 	mustLoad(t, &Options{Sources: packSources(), Library: []Source{{Name: "lib", FS: rules.Lib()}}})
 }
+
+// A Tracee rule selecting only container events does not see host events.
+func TestTraceeOrigin(t *testing.T) {
+	rule := strings.Replace(traceeRule, `"origin": "*"`, `"origin": "container"`, 1)
+	d := mustLoad(t, &Options{Sources: []Source{memSource("u", map[string]string{"t.rego": rule})}})
+	host, ctr := splice(1), splice(2)
+	ctr.Process.ContainerID = "c1"
+	var c collect
+	if err := d.EvaluateBatch(context.Background(), []*event.Event{host, ctr}, c.emit); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.fs) != 1 || c.fs[0].Event != ctr || c.fs[0].Data["process"] != "server" || c.fs[0].Data["len"] != int64(4<<20) {
+		t.Fatalf("findings %+v", c.fs)
+	}
+}

@@ -9,27 +9,6 @@ import (
 	"github.com/splicewatch/splicewatch/rules"
 )
 
-// The shipped pack's own tests pass, each with a positive and a negative
-// case per rule.
-func TestPackTests(t *testing.T) {
-	res, err := RunTests(context.Background(), &TestOptions{Sources: packSources()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	perPkg := map[string]int{}
-	for _, r := range res {
-		if !r.Pass {
-			t.Errorf("%s (%s) failed: %s", r.Name, r.Location, r.Error)
-		}
-		perPkg[r.Name[:strings.LastIndex(r.Name, ".")]]++
-	}
-	for _, pkg := range []string{"data.splicewatch.rules.spw002_test", "data.splicewatch.rules.spw010_test", "data.splicewatch.lib_test"} {
-		if perPkg[pkg] < 2 {
-			t.Errorf("%s has %d tests, want at least 2", pkg, perPkg[pkg])
-		}
-	}
-}
-
 func TestRunTestsReportsFailures(t *testing.T) {
 	src := memSource("u", map[string]string{
 		"ok.rego": okRule,
