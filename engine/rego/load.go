@@ -36,6 +36,8 @@ type Options struct {
 	Timeout time.Duration
 	// Logger receives rule failures, rate-limited. Default: slog.Default().
 	Logger *slog.Logger
+	// noGuards turns guards off, for benchmarks.
+	noGuards bool
 	// Registerer receives the detector's metrics. Loading again with the
 	// same Registerer reuses the collectors. Default: none.
 	Registerer prometheus.Registerer
@@ -115,7 +117,7 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 			continue
 		}
 		ids[r.info.ID] = r.info.File
-		if r.info.Format == FormatNative {
+		if r.info.Format == FormatNative && !o.noGuards {
 			r.guard = ruleGuard(ctx, c, base, r, consts, timeout)
 		}
 	}
@@ -181,20 +183,32 @@ func prepare(ctx context.Context, base []func(*rego.Rego), query string) (rego.P
 }
 
 // batchModule generates the package that evaluates, in one query, every
-// rule in idx over the events its guard lets through: rule p of the batch
-// sees the events whose indices are in input.active[p], in the shape it
-// reads (input.events native, input.tracee Tracee's). It yields
-// [event index, [rule index, finding data]] tuples.
+// rule in idx over the events it sees, in the shape it reads (input.events
+// native, input.tracee Tracee's); input.active[p] lists the indices of the
+// events rule p of the batch sees. Unguarded native rules see every event:
+// they are evaluated together, under one `with input` per event. Guarded
+// and Tracee rules are evaluated one by one, on their own events only. The
+// query yields [event index, [rule index, finding data]] tuples.
 func batchModule(pkg string, rules []*rule, idx []int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "package %s\n\n", pkg)
+	shared := -1
 	for p, i := range idx {
 		r := rules[i]
-		if r.info.Format == FormatTracee {
+		switch {
+		case r.info.Format == FormatTracee:
 			fmt.Fprintf(&b, "out contains [i, [%d, m]] if { some i in input.active[%d]; ev := input.tracee[i]; m := %s.tracee_match with input as ev; m != false }\n", i, p, r.pkg)
-			continue
+		case r.guard == nil:
+			fmt.Fprintf(&b, "unguarded contains [%d, f] if some f in %s.findings\n", i, r.pkg)
+			if shared < 0 {
+				shared = p
+			}
+		default:
+			fmt.Fprintf(&b, "out contains [i, [%d, f]] if { some i in input.active[%d]; ev := input.events[i]; found := %s.findings with input as ev; some f in found }\n", i, p, r.pkg)
 		}
-		fmt.Fprintf(&b, "out contains [i, [%d, f]] if { some i in input.active[%d]; ev := input.events[i]; found := %s.findings with input as ev; some f in found }\n", i, p, r.pkg)
+	}
+	if shared >= 0 {
+		fmt.Fprintf(&b, "out contains [i, t] if { some i in input.active[%d]; ev := input.events[i]; found := unguarded with input as ev; some t in found }\n", shared)
 	}
 	return b.String()
 }
