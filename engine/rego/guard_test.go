@@ -86,16 +86,21 @@ findings contains {"n": %d} if {
 	noflags.Args.Set("len", "4194304")
 	evs = append(evs, same, noflags, vmsplice(1, -32, 1), vmsplice(2, 0, 0))
 
+	plain := mustLoad(t, &Options{Sources: srcs, Config: cfg, noGuards: true, noInline: true})
 	for _, ev := range evs {
-		var got, want []string
+		var got, gotPlain, want []string
 		if err := d.Evaluate(context.Background(), ev, func(f *event.Finding) { got = append(got, f.Rule.ID) }); err != nil {
 			t.Fatal(err)
 		}
+		if err := plain.Evaluate(context.Background(), ev, func(f *event.Finding) { gotPlain = append(gotPlain, f.Rule.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(gotPlain)
 		n.evaluate(context.Background(), ev, asMap(t, ev), func(f *event.Finding) { want = append(want, f.Rule.ID) })
 		slices.Sort(got)
 		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("event %s len=%v: engine %v, naive %v", ev.Name, ev.Args["len"], got, want)
+		if !slices.Equal(got, want) || !slices.Equal(gotPlain, want) {
+			t.Errorf("event %s len=%v: engine %v, without guards or inlining %v, naive %v", ev.Name, ev.Args["len"], got, gotPlain, want)
 		}
 	}
 }

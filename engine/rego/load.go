@@ -36,8 +36,8 @@ type Options struct {
 	Timeout time.Duration
 	// Logger receives rule failures, rate-limited. Default: slog.Default().
 	Logger *slog.Logger
-	// noGuards turns guards off, for benchmarks.
-	noGuards bool
+	// noGuards and noInline turn guards and inlining off, for benchmarks.
+	noGuards, noInline bool
 	// Registerer receives the detector's metrics. Loading again with the
 	// same Registerer reuses the collectors. Default: none.
 	Registerer prometheus.Registerer
@@ -120,6 +120,9 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 		if r.info.Format == FormatNative && !o.noGuards {
 			r.guard = ruleGuard(ctx, c, base, r, consts, timeout)
 		}
+		if !o.noInline {
+			r.inline = inlineRule(c, r)
+		}
 	}
 	if len(errs) > 0 {
 		sortErrors(errs)
@@ -138,24 +141,25 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	all := make(map[string]*ast.Module, len(mods)+len(names))
-	for k, v := range mods {
-		all[k] = v
-	}
 	batchPkgs := make([]string, len(names))
-	for k, name := range names {
+	for k := range names {
 		batchPkgs[k] = fmt.Sprintf("splicewatch.internal.batch.b%d", k)
-		src := batchModule(batchPkgs[k], rules, byEvent[name])
-		file := "<generated>/batch_" + name + ".rego"
-		mod, err := ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
-		if err != nil {
-			return nil, fmt.Errorf("generate batch query for %s: %w", name, err)
-		}
-		all[file] = mod
 	}
-	c = newCompiler()
-	if c.Compile(all); c.Failed() {
-		return nil, fmt.Errorf("compile batch queries: %w", c.Errors)
+	c, err := compileBatches(mods, rules, names, batchPkgs, byEvent)
+	if err != nil {
+		// An inlined rule the compiler does not take back as written:
+		// evaluate every rule under `with input` instead.
+		log := o.Logger
+		if log == nil {
+			log = slog.Default()
+		}
+		log.Warn("rules not inlined into batch queries", "error", err)
+		for _, r := range rules {
+			r.inline = nil
+		}
+		if c, err = compileBatches(mods, rules, names, batchPkgs, byEvent); err != nil {
+			return nil, err
+		}
 	}
 	base = []func(*rego.Rego){rego.Compiler(c), rego.Store(store)}
 
@@ -177,6 +181,28 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 	return d, nil
 }
 
+// compileBatches compiles the rules with one generated batch module per
+// event name.
+func compileBatches(mods map[string]*ast.Module, rules []*rule, names, pkgs []string, byEvent map[string][]int) (*ast.Compiler, error) {
+	all := make(map[string]*ast.Module, len(mods)+len(names))
+	for k, v := range mods {
+		all[k] = v
+	}
+	for k, name := range names {
+		file := "<generated>/batch_" + name + ".rego"
+		mod, err := ast.ParseModuleWithOpts(file, batchModule(pkgs[k], rules, byEvent[name]), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, fmt.Errorf("generate batch query for %s: %w", name, err)
+		}
+		all[file] = mod
+	}
+	c := newCompiler()
+	if c.Compile(all); c.Failed() {
+		return nil, fmt.Errorf("compile batch queries: %w", c.Errors)
+	}
+	return c, nil
+}
+
 func prepare(ctx context.Context, base []func(*rego.Rego), query string) (rego.PreparedEvalQuery, error) {
 	opts := append([]func(*rego.Rego){rego.Query(query)}, base...)
 	return rego.New(opts...).PrepareForEval(ctx)
@@ -196,6 +222,19 @@ func batchModule(pkg string, rules []*rule, idx []int) string {
 	for p, i := range idx {
 		r := rules[i]
 		switch {
+		case r.inline != nil:
+			src := "events"
+			if r.info.Format == FormatTracee {
+				src = "tracee"
+			}
+			for j, body := range r.inline.bodies {
+				fmt.Fprintf(&b, "out contains [%s, [%d, %s]] if {\n\tsome %s in input.active[%d]\n\t%s := input.%s[%s]\n\t%s\n\t%s := %s\n",
+					varIndex, i, varValue, varIndex, p, varEvent, src, varIndex, body, varValue, r.inline.values[j])
+				if r.info.Format == FormatTracee {
+					fmt.Fprintf(&b, "\t%s != false\n", varValue)
+				}
+				b.WriteString("}\n")
+			}
 		case r.info.Format == FormatTracee:
 			fmt.Fprintf(&b, "out contains [i, [%d, m]] if { some i in input.active[%d]; ev := input.tracee[i]; m := %s.tracee_match with input as ev; m != false }\n", i, p, r.pkg)
 		case r.guard == nil:

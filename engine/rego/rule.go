@@ -39,6 +39,8 @@ type rule struct {
 	origins map[string][]string
 	// guard skips events the rule cannot match (native rules only).
 	guard *guard
+	// inline, when set, evaluates the rule without `with input`.
+	inline *inlined
 	// idx is the rule's position in the detector's rule list.
 	idx int
 	// alone evaluates only this rule over a batch, to isolate failures.
