@@ -90,22 +90,22 @@ func Analyze(ctx context.Context, r *Reader, dets []engine.Detector, out io.Writ
 	a := &analyzer{opts: &o, dets: dets, sum: &Summary{Findings: map[string]int{}}}
 	bw := bufio.NewWriter(out)
 	enc := json.NewEncoder(bw)
-	chunk := make([]*event.Event, 0, o.Chunk)
+	lines := make([]Line, 0, o.Chunk)
 	flush := func() error {
-		for _, f := range a.evaluate(ctx, chunk) {
+		for _, f := range a.evaluate(ctx, a.decode(r, lines)) {
 			a.sum.Findings[f.Rule.ID]++
 			if err := enc.Encode(f); err != nil {
 				return fmt.Errorf("write finding: %w", err)
 			}
 		}
-		chunk = chunk[:0]
+		lines = lines[:0]
 		if o.Progress != nil {
 			o.Progress(r.BytesRead())
 		}
 		return ctx.Err()
 	}
 	for {
-		ev, err := r.Next()
+		line, err := r.NextLine()
 		var lineErr *LineError
 		switch {
 		case errors.As(err, &lineErr):
@@ -123,14 +123,50 @@ func Analyze(ctx context.Context, r *Reader, dets []engine.Detector, out io.Writ
 		case err != nil:
 			return a.sum, err
 		}
-		a.sum.Events++
-		chunk = append(chunk, ev)
-		if len(chunk) == o.Chunk {
+		// The reader reuses no buffers, so lines can wait for the chunk.
+		lines = append(lines, line)
+		if len(lines) == o.Chunk {
 			if err := flush(); err != nil {
 				return a.sum, err
 			}
 		}
 	}
+}
+
+// decode decodes a chunk of lines on the workers and returns the events
+// in input order, reporting the lines that do not decode.
+func (a *analyzer) decode(r *Reader, lines []Line) []*event.Event {
+	evs := make([]*event.Event, len(lines))
+	errs := make([]*LineError, len(lines))
+	per := (len(lines) + a.opts.Workers - 1) / a.opts.Workers
+	var wg sync.WaitGroup
+	for start := 0; start < len(lines); start += per {
+		end := min(start+per, len(lines))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := start; i < end; i++ {
+				ev, err := r.Decode(lines[i])
+				if err != nil {
+					errors.As(err, &errs[i])
+					continue
+				}
+				evs[i] = ev
+			}
+		}()
+	}
+	wg.Wait()
+	out := evs[:0]
+	for i, ev := range evs {
+		if errs[i] != nil {
+			a.sum.Rejected++
+			a.opts.OnLineError(errs[i])
+			continue
+		}
+		out = append(out, ev)
+	}
+	a.sum.Events += len(out)
+	return out
 }
 
 // maxErrorLogs bounds the detector errors logged in one run; the summary

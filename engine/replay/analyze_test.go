@@ -27,7 +27,7 @@ var quiet = slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil))
 
 // recording writes n events in splicewatch format: mostly splices, with an
 // exploit-like vmsplice (SPW-001, SPW-002, SPW-010) every 10th event.
-func recording(t *testing.T, n int) []byte {
+func recording(t testing.TB, n int) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	for i := range n {
@@ -59,7 +59,7 @@ func recording(t *testing.T, n int) []byte {
 	return b.Bytes()
 }
 
-func detectors(t *testing.T) []engine.Detector {
+func detectors(t testing.TB) []engine.Detector {
 	t.Helper()
 	d, err := srego.Load(context.Background(), &srego.Options{Sources: []srego.Source{{Name: "embedded", FS: rules.FS()}}})
 	if err != nil {

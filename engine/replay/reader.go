@@ -67,25 +67,47 @@ func NewReader(r io.Reader, f Format) *Reader {
 // line that does not decode gives a *LineError; the next call goes on with
 // the following line. Blank lines are skipped.
 func (r *Reader) Next() (*event.Event, error) {
+	line, err := r.NextLine()
+	if err != nil {
+		return nil, err
+	}
+	return r.Decode(line)
+}
+
+// Line is one raw input line and its number.
+type Line struct {
+	Number int
+	Data   []byte
+}
+
+// NextLine returns the next non-blank line without decoding it, so that
+// callers can decode lines in parallel with Decode. An overlong line gives
+// a *LineError; at the end of input NextLine returns io.EOF.
+func (r *Reader) NextLine() (Line, error) {
 	for {
-		line, tooLong, err := r.readLine()
+		data, tooLong, err := r.readLine()
 		if err != nil {
-			return nil, err
+			return Line{}, err
 		}
 		r.line++
 		if tooLong {
-			return nil, &LineError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineSize)}
+			return Line{}, &LineError{Line: r.line, Err: fmt.Errorf("line longer than %d bytes", MaxLineSize)}
 		}
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 {
-			continue
+		data = bytes.TrimSpace(data)
+		if len(data) > 0 {
+			return Line{Number: r.line, Data: data}, nil
 		}
-		ev, err := r.decode(line)
-		if err != nil {
-			return nil, &LineError{Line: r.line, Err: err}
-		}
-		return ev, nil
 	}
+}
+
+// Decode decodes one line in the reader's format; it is safe to call
+// from several goroutines.
+func (r *Reader) Decode(l Line) (*event.Event, error) {
+	ev, err := r.decode(l.Data)
+	if err != nil {
+		return nil, &LineError{Line: l.Number, Err: err}
+	}
+	return ev, nil
 }
 
 // Line is the number of the line last read.
