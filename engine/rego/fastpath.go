@@ -64,17 +64,13 @@ func rawProcess(p *event.Process, k *ast.Term) (any, bool) {
 
 func rawAny(v any, path ast.Ref) (any, bool) {
 	for _, p := range path {
-		switch x := v.(type) {
-		case map[string]any:
-			k, ok := p.Value.(ast.String)
-			if !ok {
-				return nil, false
-			}
-			if v, ok = x[string(k)]; !ok {
-				return nil, false
-			}
-		default:
+		x, isMap := v.(map[string]any)
+		if !isMap {
 			return slow{}, true
+		}
+		var ok bool
+		if v, ok = field(x, p); !ok {
+			return nil, false
 		}
 	}
 	switch v.(type) {

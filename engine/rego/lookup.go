@@ -87,11 +87,8 @@ func lookupAny(v any, path ast.Ref) (*ast.Term, bool) {
 	for i, p := range path {
 		switch x := v.(type) {
 		case map[string]any:
-			k, ok := p.Value.(ast.String)
-			if !ok {
-				return nil, false
-			}
-			if v, ok = x[string(k)]; !ok {
+			var ok bool
+			if v, ok = field(x, p); !ok {
 				return nil, false
 			}
 		case event.Args:
@@ -111,6 +108,16 @@ func lookupAny(v any, path ast.Ref) (*ast.Term, bool) {
 		}
 	}
 	return valueTerm(v), true
+}
+
+// field returns the member of m that path element p names.
+func field(m map[string]any, p *ast.Term) (any, bool) {
+	k, ok := p.Value.(ast.String)
+	if !ok {
+		return nil, false
+	}
+	v, ok := m[string(k)]
+	return v, ok
 }
 
 // walkTerm follows path inside an already converted term.
