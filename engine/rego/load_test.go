@@ -148,14 +148,19 @@ findings contains {"limit": lib.task_size_max_4level} if input.ret == lib.errno.
 // A Tracee rule selecting only container events does not see host events.
 func TestTraceeOrigin(t *testing.T) {
 	rule := strings.Replace(traceeRule, `"origin": "*"`, `"origin": "container"`, 1)
-	d := mustLoad(t, &Options{Sources: []Source{memSource("u", map[string]string{"t.rego": rule})}})
-	host, ctr := splice(1), splice(2)
-	ctr.Process.ContainerID = "c1"
-	var c collect
-	if err := d.EvaluateBatch(context.Background(), []*event.Event{host, ctr}, c.emit); err != nil {
-		t.Fatal(err)
-	}
-	if len(c.fs) != 1 || c.fs[0].Event != ctr || c.fs[0].Data["process"] != "server" || c.fs[0].Data["len"] != int64(4<<20) {
-		t.Fatalf("findings %+v", c.fs)
+	for _, noInline := range []bool{false, true} {
+		d := mustLoad(t, &Options{Sources: []Source{memSource("u", map[string]string{"t.rego": rule})}, noInline: noInline})
+		if inlined := d.rules[0].inline != nil; inlined == noInline {
+			t.Fatalf("noInline=%v: rule inlined = %v", noInline, inlined)
+		}
+		host, ctr := splice(1), splice(2)
+		ctr.Process.ContainerID = "c1"
+		var c collect
+		if err := d.EvaluateBatch(context.Background(), []*event.Event{host, ctr}, c.emit); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.fs) != 1 || c.fs[0].Event != ctr || c.fs[0].Data["process"] != "server" || c.fs[0].Data["len"] != int64(4<<20) {
+			t.Fatalf("noInline=%v: findings %+v", noInline, c.fs)
+		}
 	}
 }

@@ -156,16 +156,47 @@ func traceeRecording(n int) []byte {
 	return b.Bytes()
 }
 
-// The example Tracee signature gives the same findings through analyze
-// --input-format tracee as through OPA evaluating it directly on each
-// Tracee event.
+// inlinableTracee reads arguments without helpers, so the engine copies it
+// into the batch query instead of evaluating it under `with input`.
+const inlinableTracee = `package tracee.SW_TEST_2
+
+__rego_metadoc__ := {"id": "TEST-TRC-2", "version": "1", "name": "odd fd", "description": "d", "properties": {"Severity": 1}}
+
+tracee_selected_events[s] {
+	s := {"source": "tracee", "name": "vmsplice", "origin": "*"}
+}
+
+tracee_match = {"fd": arg.value, "ret": input.returnValue} {
+	arg := input.args[_]
+	arg.name == "fd"
+	arg.value % 2 == 1
+	input.processName != "p2"
+}
+`
+
+// Tracee signatures give the same findings through analyze --input-format
+// tracee as through OPA evaluating them directly on each Tracee event: the
+// docs example (evaluated under `with input`, since it calls a helper that
+// reads input) and a rule the engine inlines.
 func TestTraceeRuleSameAsOPA(t *testing.T) {
-	ruleFile := filepath.Join("..", "..", "docs", "examples", "tracee", "vmsplice_efault.rego")
-	helperFile := filepath.Join("..", "..", "rules", "lib", "tracee_helpers.rego")
+	dir := t.TempDir()
+	example, err := os.ReadFile(filepath.Join("..", "..", "docs", "examples", "tracee", "vmsplice_efault.rego"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	helpers, err := os.ReadFile(filepath.Join("..", "..", "rules", "lib", "tracee_helpers.rego"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"example.rego": example, "inline.rego": []byte(inlinableTracee)} {
+		if err := os.WriteFile(filepath.Join(dir, name), body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	input := traceeRecording(60)
 
 	det, err := srego.Load(context.Background(), &srego.Options{
-		Sources: []srego.Source{srego.DirSource(filepath.Dir(ruleFile))},
+		Sources: []srego.Source{srego.DirSource(dir)},
 		Library: []srego.Source{{Name: "lib", FS: rules.Lib()}},
 	})
 	if err != nil {
@@ -186,20 +217,12 @@ func TestTraceeRuleSameAsOPA(t *testing.T) {
 	}
 
 	var mods []func(*rego.Rego)
-	for _, file := range []string{ruleFile, helperFile} {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for file, src := range map[string][]byte{"example.rego": example, "inline.rego": []byte(inlinableTracee), "helpers.rego": helpers} {
 		mod, err := ast.ParseModuleWithOpts(file, string(src), ast.ParserOptions{RegoVersion: ast.RegoV0})
 		if err != nil {
 			t.Fatal(err)
 		}
 		mods = append(mods, rego.ParsedModule(mod))
-	}
-	pq, err := rego.New(append(mods, rego.Query("data.tracee.SW_EXAMPLE_TRC_1.tracee_match"))...).PrepareForEval(context.Background())
-	if err != nil {
-		t.Fatal(err)
 	}
 	var want []string
 	for _, l := range strings.Split(strings.TrimSpace(string(input)), "\n") {
@@ -209,21 +232,23 @@ func TestTraceeRuleSameAsOPA(t *testing.T) {
 		if err := dec.Decode(&raw); err != nil {
 			t.Fatal(err)
 		}
-		if raw["eventName"] != "vmsplice" { // tracee_selected_events
+		if raw["eventName"] != "vmsplice" { // what both rules select
 			continue
 		}
-		rs, err := pq.Eval(context.Background(), rego.EvalInput(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rs) == 0 {
-			continue
-		}
-		data, _ := json.Marshal(event.Normalize(rs[0].Expressions[0].Value))
 		ts, _ := raw["timestamp"].(json.Number).Int64()
-		want = append(want, fmt.Sprintf("%d EXAMPLE-TRC-1 %s", ts, data))
+		for _, rule := range []struct{ pkg, id string }{{"SW_EXAMPLE_TRC_1", "EXAMPLE-TRC-1"}, {"SW_TEST_2", "TEST-TRC-2"}} {
+			rs, err := rego.New(append(mods, rego.Query("data.tracee."+rule.pkg+".tracee_match"), rego.Input(raw))...).Eval(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) == 0 {
+				continue
+			}
+			data, _ := json.Marshal(event.Normalize(rs[0].Expressions[0].Value))
+			want = append(want, fmt.Sprintf("%d %s %s", ts, rule.id, data))
+		}
 	}
-	if len(want) != 12 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if len(want) < 20 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("analyze:\n%s\nOPA directly:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
