@@ -58,6 +58,8 @@ func TestLoadErrorsNameFileLineColumn(t *testing.T) {
 		{"missing findings", "package splicewatch.rules.x\n\nmetadata := {\"id\": \"A\", \"name\": \"a\", \"severity\": \"low\"}\nevents := {\"splice\"}\n", "dir/x.rego:1:1", "does not define findings"},
 		{"bad severity", "package splicewatch.rules.x\n\nmetadata := {\"id\": \"A\", \"name\": \"a\", \"severity\": \"loud\"}\nevents := {\"splice\"}\nfindings contains 1 if false\n", "dir/x.rego:3:1", "unknown severity"},
 		{"no events", "package splicewatch.rules.x\n\nmetadata := {\"id\": \"A\", \"name\": \"a\", \"severity\": \"low\"}\nevents := set()\nfindings contains 1 if false\n", "dir/x.rego:3:1", "selects no events"},
+		{"reserved package", "package splicewatch.internal.batch.b0\n\nout := 1\n", "dir/x.rego:1:1", "reserved"},
+		{"config package", "package splicewatch.config\n\nx := 1\n", "dir/x.rego:1:1", "reserved"},
 		{"network builtin", "package splicewatch.rules.x\n\nmetadata := {\"id\": \"A\", \"name\": \"a\", \"severity\": \"low\"}\nevents := {\"splice\"}\nfindings contains r if r := http.send({\"method\": \"GET\", \"url\": \"http://x\"})\n", "dir/x.rego:5:", "http.send"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -50,6 +50,12 @@ type rule struct {
 var (
 	nativePrefix = ast.MustParseRef("data.splicewatch.rules")
 	traceePrefix = ast.MustParseRef("data.tracee")
+	// reserved are namespaces rule files may not declare: the generated
+	// batch queries and the operator's settings.
+	reserved = []ast.Ref{
+		ast.MustParseRef("data.splicewatch.internal"),
+		ast.MustParseRef("data.splicewatch.config"),
+	}
 )
 
 // findRules groups the modules by package and returns the rule packages in
@@ -61,6 +67,7 @@ func findRules(mods map[string]*ast.Module) ([]*rule, Errors) {
 	}
 	pkgs := map[string]*pkgInfo{}
 	var order []*pkgInfo
+	var errs Errors
 	files := make([]string, 0, len(mods))
 	for name := range mods {
 		files = append(files, name)
@@ -69,6 +76,10 @@ func findRules(mods map[string]*ast.Module) ([]*rule, Errors) {
 	for _, name := range files {
 		mod := mods[name]
 		path := mod.Package.Path
+		if r := reservedPrefix(path); r != nil {
+			errs = append(errs, errAt(name, mod.Package.Location, "package %s is reserved (%s)", path, r))
+			continue
+		}
 		format := ""
 		switch {
 		case len(path) == len(nativePrefix)+1 && path.HasPrefix(nativePrefix):
@@ -93,7 +104,6 @@ func findRules(mods map[string]*ast.Module) ([]*rule, Errors) {
 		}
 	}
 	var rules []*rule
-	var errs Errors
 	for _, p := range order {
 		want := []string{"metadata", "events", "findings"}
 		if p.r.info.Format == FormatTracee {
@@ -115,6 +125,16 @@ func findRules(mods map[string]*ast.Module) ([]*rule, Errors) {
 		}
 	}
 	return rules, errs
+}
+
+// reservedPrefix returns the reserved namespace path lies in, or nil.
+func reservedPrefix(path ast.Ref) ast.Ref {
+	for _, r := range reserved {
+		if path.HasPrefix(r) || r.HasPrefix(path) {
+			return r
+		}
+	}
+	return nil
 }
 
 // describe evaluates the rule's metadata and event selection, which must
