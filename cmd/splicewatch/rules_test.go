@@ -102,6 +102,9 @@ func TestRulesTest(t *testing.T) {
 	if code != 0 || !strings.Contains(out, " passed, 0 failed") {
 		t.Fatalf("shipped pack: exit %d\n%s", code, out)
 	}
+	if out, _, code := execute(t, newRulesCmd(nil), "", "test"); code != 0 || !strings.Contains(out, " passed, 0 failed") {
+		t.Fatalf("embedded pack: exit %d\n%s", code, out)
+	}
 	failing := writeFiles(t, map[string]string{"f_test.rego": "package f_test\n\nimport data.splicewatch.lib\n\ntest_ok if lib.errno.EPIPE == -32\ntest_bad if lib.errno.EPIPE == 32\n"})
 	out, _, code = execute(t, newRulesCmd(nil), "", "test", failing)
 	if code != 1 || !strings.Contains(out, "FAIL: data.f_test.test_bad") || !strings.Contains(out, "1 passed, 1 failed") {

@@ -35,7 +35,15 @@ type operand struct {
 	// members of a constant collection of strings.
 	raw  any
 	strs map[string]struct{}
+	// dflt, for an input path, is its value where it is undefined, as in
+	// object.get(input.args, key, dflt).
+	dflt    *ast.Term
+	dfltRaw any
 }
+
+// objectGetBases are the input paths always holding an object, where a
+// missing key is what makes object.get return its default.
+var objectGetBases = []ast.Ref{{ast.StringTerm("args")}, {ast.StringTerm("process")}}
 
 // guardOps are the comparisons a guard evaluates, by builtin name.
 var guardOps = map[string]bool{
@@ -102,6 +110,9 @@ func exprCond(expr *ast.Expr, bound map[ast.Var]operand, consts func(ast.Ref) (*
 		return cond{}, false
 	}
 	op := expr.Operator().String()
+	if op == ast.ObjectGet.Name {
+		return objectGetCond(expr, bound, consts)
+	}
 	if !guardOps[op] || len(expr.Operands()) != 2 {
 		return cond{}, false
 	}
@@ -116,6 +127,31 @@ func exprCond(expr *ast.Expr, bound map[ast.Var]operand, consts func(ast.Ref) (*
 		}
 	}
 	return cond{op: op, a: a, b: b}, true
+}
+
+// objectGetCond reads object.get(input.args, "key", default, out), which
+// partial evaluation writes for object.get(...) == out, as the comparison
+// of input.args.key (default where missing) with out.
+func objectGetCond(expr *ast.Expr, bound map[ast.Var]operand, consts func(ast.Ref) (*ast.Term, bool)) (cond, bool) {
+	ops := expr.Operands()
+	if len(ops) != 4 {
+		return cond{}, false
+	}
+	base, ok := toOperand(ops[0], bound, consts)
+	key, isString := ops[1].Value.(ast.String)
+	if !ok || base.path == nil || !isString || !ast.IsConstant(ops[2].Value) || !ast.IsConstant(ops[3].Value) {
+		return cond{}, false
+	}
+	known := false
+	for _, b := range objectGetBases {
+		known = known || base.path.Equal(b)
+	}
+	if !known {
+		return cond{}, false
+	}
+	a := operand{path: base.path.Append(ast.NewTerm(key)), dflt: ops[2], dfltRaw: rawConst(ops[2])}
+	b := operand{value: ops[3], raw: rawConst(ops[3]), strs: stringSet(ops[3])}
+	return cond{op: ast.Equal.Name, a: a, b: b}, true
 }
 
 func toOperand(t *ast.Term, bound map[ast.Var]operand, consts func(ast.Ref) (*ast.Term, bool)) (operand, bool) {
@@ -221,12 +257,20 @@ func (o *operand) resolveRaw(ev *event.Event) (any, bool) {
 	if o.path == nil {
 		return o.raw, true
 	}
-	return lookupRaw(ev, o.path)
+	v, ok := lookupRaw(ev, o.path)
+	if !ok && o.dflt != nil {
+		return o.dfltRaw, true
+	}
+	return v, ok
 }
 
 func (o *operand) resolve(ev *event.Event) (*ast.Term, bool) {
 	if o.path == nil {
 		return o.value, true
 	}
-	return lookup(ev, o.path)
+	t, ok := lookup(ev, o.path)
+	if !ok && o.dflt != nil {
+		return o.dflt, true
+	}
+	return t, ok
 }

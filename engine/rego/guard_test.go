@@ -45,6 +45,10 @@ func TestGuardMatchesOPA(t *testing.T) {
 		{`input.args.iov_read_error == false`, true},
 		{`input.process.pid != 7`, true},
 		{`input.name == "vmsplice"`, true},
+		{`object.get(input.args, "overlong_segs", null) == null`, true},
+		{`object.get(input.args, "fd_in", 0) == 5`, true},
+		{`object.get(input.process, "exe", "none") == "none"`, true},
+		{`object.get(input.args, "len", 0) > 100`, false},
 	}
 	files := map[string]string{}
 	for i, b := range bodies {
