@@ -50,7 +50,10 @@ type exitCodeError struct {
 	err  error
 }
 
+// Error returns the underlying error's message.
 func (e *exitCodeError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *exitCodeError) Unwrap() error { return e.err }
 
 // ExitCode is the status main should exit with.

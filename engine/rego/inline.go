@@ -99,6 +99,7 @@ func inlinable(c *ast.Compiler, def *ast.Rule) bool {
 // of the way of those the batch module's own compilation creates.
 type rebind struct{}
 
+// Transform implements ast.Transformer.
 func (rebind) Transform(x any) (any, error) {
 	v, ok := x.(ast.Var)
 	if !ok {
