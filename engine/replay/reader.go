@@ -41,7 +41,7 @@ type LineError struct {
 }
 
 // Error names the line.
-func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *LineError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Err) }
 
 // Unwrap returns the decoding error.
 func (e *LineError) Unwrap() error { return e.Err }
