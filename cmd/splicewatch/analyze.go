@@ -55,11 +55,14 @@ func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command 
 			if env != nil {
 				opts.Logger = env.Logger
 			}
-			if bar := progressBar(stderr, size); bar != nil {
+			bar := progressBar(stderr, size)
+			if bar != nil {
 				opts.Progress = func(n int64) { _ = bar.Set64(n) }
-				defer func() { _ = bar.Finish() }()
 			}
 			sum, err := replay.Analyze(cmd.Context(), replay.NewReader(in, f), dets, cmd.OutOrStdout(), opts)
+			if bar != nil {
+				_ = bar.Finish()
+			}
 			if sum != nil {
 				if werr := sum.WriteText(stderr); werr != nil && err == nil {
 					err = werr
