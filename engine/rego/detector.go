@@ -28,8 +28,12 @@ type Detector struct {
 	timeout time.Duration
 	log     *slog.Logger
 	m       *metrics
-	// logEvery rate-limits failure logs, per rule.
-	logEvery []*rate.Sometimes
+	// logEvery rate-limits failure logs, per rule; libLogEvery those of
+	// errors outside any rule's file.
+	logEvery    []*rate.Sometimes
+	libLogEvery *rate.Sometimes
+	// spans maps rows of the generated batch modules to inlined rules.
+	spans map[string][]span
 }
 
 // batch is the prepared query for one event name.
@@ -55,6 +59,7 @@ func newDetector(o *Options, rules []*rule, names []string) *Detector {
 	if d.log == nil {
 		d.log = slog.Default()
 	}
+	d.libLogEvery = &rate.Sometimes{Interval: 10 * time.Second}
 	d.logEvery = make([]*rate.Sometimes, len(rules))
 	for i := range rules {
 		d.logEvery[i] = &rate.Sometimes{Interval: 10 * time.Second}
@@ -142,9 +147,9 @@ func (d *Detector) evalBatch(ctx context.Context, b *batch, evs []*event.Event, 
 	if p == nil {
 		return nil
 	}
-	qctx, cancel := context.WithTimeout(ctx, d.timeout)
-	rs, err := b.query.Eval(qctx, rego.EvalParsedInput(p.input(p.active)))
-	cancel()
+	// On failure the batch is evaluated again rule by rule, which reports
+	// the builtin errors then.
+	rs, err := d.query(ctx, b.query, p.input(p.active), false)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -197,3 +197,36 @@ func TestEngineRunConcurrent(t *testing.T) {
 		t.Fatalf("%d findings, want %d", count, 2*n)
 	}
 }
+
+// A builtin's type error, which OPA treats as undefined, is counted
+// against the inlined rule it occurs in (OPA does not report those inside
+// the rules a query refers to, so not for TYPE-WITH); other rules still
+// match.
+func TestBuiltinErrorsCounted(t *testing.T) {
+	d := mustLoad(t, &Options{Sources: []Source{memSource("u", map[string]string{
+		"good.rego":   ruleFile("GOOD", `findings contains {"pid": input.process.pid} if input.args.len > 0`),
+		"inline.rego": ruleFile("TYPE-INLINE", `findings contains 1 if startswith(input.args.len, "x")`),
+		"with.rego": ruleFile("TYPE-WITH", `bad if startswith(input.args.len, "x")
+findings contains 1 if bad`),
+	})}, Registerer: prometheus.NewRegistry()})
+	inlined := map[string]bool{}
+	for _, r := range d.rules {
+		inlined[r.info.ID] = r.inline != nil
+	}
+	if !inlined["TYPE-INLINE"] || inlined["TYPE-WITH"] {
+		t.Fatalf("inlined %v", inlined)
+	}
+	var c collect
+	if err := d.EvaluateBatch(context.Background(), []*event.Event{splice(1), splice(2)}, c.emit); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.ids(); !slices.Equal(got, []string{"GOOD", "GOOD"}) {
+		t.Fatalf("findings %v", got)
+	}
+	if n := testutil.ToFloat64(d.m.ruleErrors.WithLabelValues("TYPE-INLINE")); n != 2 {
+		t.Errorf("TYPE-INLINE: %v errors counted, want 2", n)
+	}
+	if n := testutil.ToFloat64(d.m.ruleErrors.WithLabelValues("GOOD")); n != 0 {
+		t.Errorf("GOOD: %v errors counted", n)
+	}
+}

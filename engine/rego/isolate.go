@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/splicewatch/splicewatch/event"
 )
@@ -50,13 +49,8 @@ func (d *Detector) evalAlone(ctx context.Context, r *rule, p *plan, active []int
 		[2]*ast.Term{ast.InternedTerm("tracee"), p.tracee},
 		[2]*ast.Term{ast.InternedTerm("active"), indexList(active)},
 	)
-	qctx, cancel := context.WithTimeout(ctx, d.timeout)
-	defer cancel()
-	rs, err := r.alone.Eval(qctx, rego.EvalParsedInput(input))
+	rs, err := d.query(ctx, r.alone, input, true)
 	if err != nil {
-		if qctx.Err() != nil && ctx.Err() == nil {
-			return errors.Join(context.DeadlineExceeded, err)
-		}
 		return err
 	}
 	for _, t := range resultList(rs) {

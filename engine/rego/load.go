@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -145,7 +144,7 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 	for k := range names {
 		batchPkgs[k] = fmt.Sprintf("splicewatch.internal.batch.b%d", k)
 	}
-	c, err := compileBatches(mods, rules, names, batchPkgs, byEvent)
+	c, spans, err := compileBatches(mods, rules, names, batchPkgs, byEvent)
 	if err != nil {
 		// An inlined rule the compiler does not take back as written:
 		// evaluate every rule under `with input` instead.
@@ -157,13 +156,14 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 		for _, r := range rules {
 			r.inline = nil
 		}
-		if c, err = compileBatches(mods, rules, names, batchPkgs, byEvent); err != nil {
+		if c, spans, err = compileBatches(mods, rules, names, batchPkgs, byEvent); err != nil {
 			return nil, err
 		}
 	}
 	base = []func(*rego.Rego){rego.Compiler(c), rego.Store(store)}
 
 	d := newDetector(o, rules, names)
+	d.spans = spans
 	for k, name := range names {
 		q, err := prepare(ctx, base, "data."+batchPkgs[k]+".out")
 		if err != nil {
@@ -183,81 +183,30 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 
 // compileBatches compiles the rules with one generated batch module per
 // event name.
-func compileBatches(mods map[string]*ast.Module, rules []*rule, names, pkgs []string, byEvent map[string][]int) (*ast.Compiler, error) {
+func compileBatches(mods map[string]*ast.Module, rules []*rule, names, pkgs []string, byEvent map[string][]int) (*ast.Compiler, map[string][]span, error) {
+	spans := map[string][]span{}
 	all := make(map[string]*ast.Module, len(mods)+len(names))
 	for k, v := range mods {
 		all[k] = v
 	}
 	for k, name := range names {
 		file := "<generated>/batch_" + name + ".rego"
-		mod, err := ast.ParseModuleWithOpts(file, batchModule(pkgs[k], rules, byEvent[name]), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		src, sp := batchModule(pkgs[k], rules, byEvent[name])
+		spans[file] = sp
+		mod, err := ast.ParseModuleWithOpts(file, src, ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
-			return nil, fmt.Errorf("generate batch query for %s: %w", name, err)
+			return nil, nil, fmt.Errorf("generate batch query for %s: %w", name, err)
 		}
 		all[file] = mod
 	}
 	c := newCompiler()
 	if c.Compile(all); c.Failed() {
-		return nil, fmt.Errorf("compile batch queries: %w", c.Errors)
+		return nil, nil, fmt.Errorf("compile batch queries: %w", c.Errors)
 	}
-	return c, nil
+	return c, spans, nil
 }
 
 func prepare(ctx context.Context, base []func(*rego.Rego), query string) (rego.PreparedEvalQuery, error) {
 	opts := append([]func(*rego.Rego){rego.Query(query)}, base...)
 	return rego.New(opts...).PrepareForEval(ctx)
-}
-
-// batchModule generates the package that evaluates, in one query, every
-// rule in idx over the events it sees, in the shape it reads (input.events
-// native, input.tracee Tracee's); input.active[p] lists the indices of the
-// events rule p of the batch sees. Unguarded native rules see every event:
-// they are evaluated together, under one `with input` per event. Guarded
-// and Tracee rules are evaluated one by one, on their own events only. The
-// query yields [event index, [rule index, finding data]] tuples.
-func batchModule(pkg string, rules []*rule, idx []int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "package %s\n\n", pkg)
-	shared := -1
-	for p, i := range idx {
-		r := rules[i]
-		switch {
-		case r.inline != nil:
-			src := "events"
-			if r.info.Format == FormatTracee {
-				src = "tracee"
-			}
-			for j, body := range r.inline.bodies {
-				fmt.Fprintf(&b, "out contains [%s, [%d, %s]] if {\n\tsome %s in input.active[%d]\n\t%s := input.%s[%s]\n\t%s\n\t%s := %s\n",
-					varIndex, i, varValue, varIndex, p, varEvent, src, varIndex, body, varValue, r.inline.values[j])
-				if r.info.Format == FormatTracee {
-					fmt.Fprintf(&b, "\t%s != false\n", varValue)
-				}
-				b.WriteString("}\n")
-			}
-		case r.info.Format == FormatTracee:
-			fmt.Fprintf(&b, "out contains [i, [%d, m]] if { some i in input.active[%d]; ev := input.tracee[i]; m := %s.tracee_match with input as ev; m != false }\n", i, p, r.pkg)
-		case r.guard == nil:
-			fmt.Fprintf(&b, "unguarded contains [%d, f] if some f in %s.findings\n", i, r.pkg)
-			if shared < 0 {
-				shared = p
-			}
-		default:
-			fmt.Fprintf(&b, "out contains [i, [%d, f]] if { some i in input.active[%d]; ev := input.events[i]; found := %s.findings with input as ev; some f in found }\n", i, p, r.pkg)
-		}
-	}
-	if shared >= 0 {
-		fmt.Fprintf(&b, "out contains [i, t] if { some i in input.active[%d]; ev := input.events[i]; found := unguarded with input as ev; some t in found }\n", shared)
-	}
-	return b.String()
-}
-
-// aloneQuery evaluates one rule over the events in input.active, yielding
-// [event index, finding data] pairs; it isolates a rule that failed in a
-// batch query.
-func aloneQuery(r *rule) string {
-	if r.info.Format == FormatTracee {
-		return fmt.Sprintf("x := [[i, m] | some i in input.active; ev := input.tracee[i]; m := %s.tracee_match with input as ev; m != false]", r.pkg)
-	}
-	return fmt.Sprintf("x := [[i, f] | some i in input.active; ev := input.events[i]; found := %s.findings with input as ev; some f in found]", r.pkg)
 }
