@@ -2,6 +2,8 @@ package rego
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -14,6 +16,9 @@ import (
 // DetectorName is the name every rule set reports, so that a reloaded set
 // replaces the running one in engine.Replace.
 const DetectorName = "rego"
+
+// ErrPanic is returned when evaluation panicked; the panic is recovered.
+var ErrPanic = errors.New("rego evaluation panicked")
 
 // MaxBatch is the largest number of events one query evaluates; larger
 // batches are split.
@@ -114,10 +119,17 @@ func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*eve
 // for each finding, in event order within each group. A failing rule is
 // counted and logged and does not stop the others; the error returned is
 // only ever the cancellation of ctx.
-func (d *Detector) EvaluateBatch(ctx context.Context, evs []*event.Event, emit func(*event.Finding)) error {
+func (d *Detector) EvaluateBatch(ctx context.Context, evs []*event.Event, emit func(*event.Finding)) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	defer func() {
+		// Hostile input must not take the sensor down, even through a bug
+		// in the evaluator.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrPanic, r)
+		}
+	}()
 	groups := map[string][]*event.Event{}
 	var order []string
 	for _, ev := range evs {

@@ -2,6 +2,7 @@ package rego
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -228,5 +229,13 @@ findings contains 1 if bad`),
 	}
 	if n := testutil.ToFloat64(d.m.ruleErrors.WithLabelValues("GOOD")); n != 0 {
 		t.Errorf("GOOD: %v errors counted", n)
+	}
+}
+
+func TestPanicRecovered(t *testing.T) {
+	d := mustLoad(t, &Options{Sources: packSources()})
+	err := d.Evaluate(context.Background(), vmsplice(1, -32, 1), func(*event.Finding) { panic("boom") })
+	if !errors.Is(err, ErrPanic) {
+		t.Fatalf("err = %v, want ErrPanic", err)
 	}
 }
