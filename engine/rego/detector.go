@@ -106,6 +106,7 @@ func (d *Detector) Info() []RuleInfo {
 	out := make([]RuleInfo, len(d.rules))
 	for i, r := range d.rules {
 		out[i] = r.info
+		out[i].Guarded, out[i].Inlined = r.guard != nil, r.inline != nil
 	}
 	return out
 }

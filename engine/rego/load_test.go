@@ -113,6 +113,9 @@ func TestLoadFormats(t *testing.T) {
 			t.Errorf("rule %s = %+v", tc.id, got)
 		}
 	}
+	if r := byID["SPW-010"]; !r.Guarded || !r.Inlined {
+		t.Errorf("SPW-010 guarded=%v inlined=%v, want both", r.Guarded, r.Inlined)
+	}
 	if got := byID["TRC-SPLICE"].MITRE; len(got) != 1 || got[0] != "Exfiltration: T1048" {
 		t.Errorf("tracee MITRE = %v", got)
 	}

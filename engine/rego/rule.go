@@ -27,6 +27,11 @@ type RuleInfo struct {
 	Events []string `json:"events"`
 	File   string   `json:"file"`
 	Format string   `json:"format"`
+	// Guarded is set when the rule has a guard that skips, in Go, the
+	// events it cannot match; Inlined when it is evaluated without
+	// `with input`. Both make a rule cheap on a busy host.
+	Guarded bool `json:"guarded"`
+	Inlined bool `json:"inlined"`
 }
 
 // rule is one loaded rule and the facts needed to evaluate it.
