@@ -78,6 +78,16 @@ func boxInt(v int64) any {
 	return v
 }
 
+// NormalizeData normalises the integers of a finding's data in place, like
+// Normalize, but keeps nested objects as maps: finding data is a plain
+// map, not an ordered Args.
+func NormalizeData(m map[string]any) map[string]any {
+	for k, v := range m {
+		m[k] = plain(Normalize(v))
+	}
+	return m
+}
+
 // Map returns the arguments as a map, converting nested objects too.
 func (a Args) Map() map[string]any {
 	m := make(map[string]any, len(a))

@@ -124,8 +124,6 @@ func DecodeFinding(b []byte) (*Finding, error) {
 	if err := decodeExact(b, &f); err != nil {
 		return nil, fmt.Errorf("decode finding: %w", err)
 	}
-	for k, v := range f.Data {
-		f.Data[k] = plain(Normalize(v))
-	}
+	NormalizeData(f.Data)
 	return &f, nil
 }
