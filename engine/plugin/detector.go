@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	goplugin "github.com/hashicorp/go-plugin"
 	"golang.org/x/time/rate"
 
 	"github.com/splicewatch/splicewatch/event"
@@ -25,7 +24,8 @@ type Detector struct {
 	log        *slog.Logger
 	m          *metrics
 	attr       *syscall.SysProcAttr
-	secure     *goplugin.SecureConfig
+	// checksum is the allowed SHA-256, nil for an unverified plugin.
+	checksum []byte
 
 	// Fixed by the first start.
 	rules   []event.Rule
@@ -53,9 +53,9 @@ type item struct {
 	emit func(*event.Finding)
 }
 
-func newDetector(name, path string, cfg *Config, opts *Options, m *metrics, attr *syscall.SysProcAttr, secure *goplugin.SecureConfig) *Detector {
+func newDetector(name, path string, cfg *Config, opts *Options, m *metrics, attr *syscall.SysProcAttr, checksum []byte) *Detector {
 	return &Detector{
-		name: name, path: path, cfg: cfg, opts: opts, m: m, attr: attr, secure: secure,
+		name: name, path: path, cfg: cfg, opts: opts, m: m, attr: attr, checksum: checksum,
 		log:      opts.Logger.With("plugin", name),
 		findings: rate.NewLimiter(rate.Limit(cfg.FindingsPerSecond), cfg.FindingsBurst),
 		logLimit: rate.NewLimiter(rate.Every(time.Second), 5),

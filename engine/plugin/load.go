@@ -61,15 +61,13 @@ func Load(ctx context.Context, cfg *Config, opts *Options) ([]engine.Detector, e
 		if err := checkPath(path, false); err != nil {
 			return fail(err)
 		}
-		var secure *goplugin.SecureConfig
-		if sum, ok := allow[name]; ok {
-			secure = &goplugin.SecureConfig{Checksum: sum, Hash: sha256.New()}
-		} else if c.AllowUnverified {
+		sum, ok := allow[name]
+		if !ok && c.AllowUnverified {
 			o.Logger.Warn("running a plugin that is not on the allow list", "plugin", name, "path", path)
-		} else {
+		} else if !ok {
 			return fail(fmt.Errorf("%s: add its sha256 to plugins.allow or pass --allow-unverified-plugins: %w", path, ErrNotAllowed))
 		}
-		d := newDetector(name, path, &c, &o, m, attr, secure)
+		d := newDetector(name, path, &c, &o, m, attr, sum)
 		if err := d.startFirst(ctx); err != nil {
 			return fail(err)
 		}

@@ -2,6 +2,7 @@ package plugin
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"os/exec"
@@ -30,11 +31,16 @@ func (d *Detector) start(ctx context.Context) (*session, error) {
 	cmd.Dir = "/"
 	attr := *d.attr
 	cmd.SysProcAttr = &attr
+	var secure *goplugin.SecureConfig
+	if d.checksum != nil {
+		// A fresh hash each time: SecureConfig does not reset it.
+		secure = &goplugin.SecureConfig{Checksum: d.checksum, Hash: sha256.New()}
+	}
 	client := goplugin.NewClient(&goplugin.ClientConfig{
 		HandshakeConfig:  protocol.Handshake(),
 		VersionedPlugins: protocol.Plugins(nil),
 		Cmd:              cmd,
-		SecureConfig:     d.secure,
+		SecureConfig:     secure,
 		AutoMTLS:         true,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		SkipHostEnv:      true,
