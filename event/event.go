@@ -15,6 +15,9 @@ const (
 	NameTee        = "tee"
 	NameSendfile   = "sendfile"
 	NameEventsLost = "events_lost"
+	// NameProcessExit is a process (thread group) ending; signatures that
+	// keep per-process state drop it then.
+	NameProcessExit = "process_exit"
 )
 
 // Event is one observation: a system call with its arguments and result, or a

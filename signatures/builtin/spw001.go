@@ -40,10 +40,10 @@ func (*KernelIOVBase) OnEvent(ev *event.Event, emit func(map[string]any)) error 
 	addr, _ := ev.Args.Uint("kernel_first_base")
 	limit, _ := ev.Args.Uint("user_limit")
 	emit(map[string]any{
-		"segment":       idx,
-		"address":       addr,
-		"kernel_segs":   n,
-		"user_limit":    limit,
+		"segment":     idx,
+		"address":     addr,
+		"kernel_segs": n,
+		"user_limit":  limit,
 	})
 	return nil
 }
