@@ -24,6 +24,74 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// Kind says which field of a Value holds it.
+type Kind int32
+
+const (
+	Kind_KIND_UNSPECIFIED Kind = 0
+	Kind_KIND_NULL        Kind = 1
+	Kind_KIND_INT         Kind = 2
+	Kind_KIND_UINT        Kind = 3
+	Kind_KIND_FLOAT       Kind = 4
+	Kind_KIND_STRING      Kind = 5
+	Kind_KIND_BOOL        Kind = 6
+	Kind_KIND_LIST        Kind = 7
+	Kind_KIND_MAP         Kind = 8
+)
+
+// Enum value maps for Kind.
+var (
+	Kind_name = map[int32]string{
+		0: "KIND_UNSPECIFIED",
+		1: "KIND_NULL",
+		2: "KIND_INT",
+		3: "KIND_UINT",
+		4: "KIND_FLOAT",
+		5: "KIND_STRING",
+		6: "KIND_BOOL",
+		7: "KIND_LIST",
+		8: "KIND_MAP",
+	}
+	Kind_value = map[string]int32{
+		"KIND_UNSPECIFIED": 0,
+		"KIND_NULL":        1,
+		"KIND_INT":         2,
+		"KIND_UINT":        3,
+		"KIND_FLOAT":       4,
+		"KIND_STRING":      5,
+		"KIND_BOOL":        6,
+		"KIND_LIST":        7,
+		"KIND_MAP":         8,
+	}
+)
+
+func (x Kind) Enum() *Kind {
+	p := new(Kind)
+	*p = x
+	return p
+}
+
+func (x Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_plugin_proto_enumTypes[0].Descriptor()
+}
+
+func (Kind) Type() protoreflect.EnumType {
+	return &file_plugin_proto_enumTypes[0]
+}
+
+func (x Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Kind.Descriptor instead.
+func (Kind) EnumDescriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{0}
+}
+
 type DescribeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -373,14 +441,17 @@ func (x *Process) GetContainerId() string {
 }
 
 type Event struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
-	TimeUnixNano  int64                  `protobuf:"varint,2,opt,name=time_unix_nano,json=timeUnixNano,proto3" json:"time_unix_nano,omitempty"`
-	Host          string                 `protobuf:"bytes,3,opt,name=host,proto3" json:"host,omitempty"`
-	Process       *Process               `protobuf:"bytes,4,opt,name=process,proto3" json:"process,omitempty"`
-	Args          map[string]*Value      `protobuf:"bytes,5,rep,name=args,proto3" json:"args,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Ret           int64                  `protobuf:"varint,6,opt,name=ret,proto3" json:"ret,omitempty"`
-	DurationNs    uint64                 `protobuf:"varint,7,opt,name=duration_ns,json=durationNs,proto3" json:"duration_ns,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Name         string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	TimeUnixNano int64                  `protobuf:"varint,2,opt,name=time_unix_nano,json=timeUnixNano,proto3" json:"time_unix_nano,omitempty"`
+	Host         string                 `protobuf:"bytes,3,opt,name=host,proto3" json:"host,omitempty"`
+	Process      *Process               `protobuf:"bytes,4,opt,name=process,proto3" json:"process,omitempty"`
+	// args is an encoded Args message: the named arguments, in no order.
+	// It is bytes so that both sides can encode and decode it straight from
+	// and to Go maps without building a Value message per argument.
+	Args          []byte `protobuf:"bytes,5,opt,name=args,proto3" json:"args,omitempty"`
+	Ret           int64  `protobuf:"varint,6,opt,name=ret,proto3" json:"ret,omitempty"`
+	DurationNs    uint64 `protobuf:"varint,7,opt,name=duration_ns,json=durationNs,proto3" json:"duration_ns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -443,7 +514,7 @@ func (x *Event) GetProcess() *Process {
 	return nil
 }
 
-func (x *Event) GetArgs() map[string]*Value {
+func (x *Event) GetArgs() []byte {
 	if x != nil {
 		return x.Args
 	}
@@ -464,28 +535,75 @@ func (x *Event) GetDurationNs() uint64 {
 	return 0
 }
 
-// Value is one argument or finding datum. Integers keep the event package's
-// int64/uint64 split, so 64-bit addresses stay exact.
+// Args is a set of named values: an event's arguments or a finding's data.
+type Args struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Values        []*Value               `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Args) Reset() {
+	*x = Args{}
+	mi := &file_plugin_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Args) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Args) ProtoMessage() {}
+
+func (x *Args) ProtoReflect() protoreflect.Message {
+	mi := &file_plugin_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Args.ProtoReflect.Descriptor instead.
+func (*Args) Descriptor() ([]byte, []int) {
+	return file_plugin_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Args) GetValues() []*Value {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+// Value is one argument, finding datum, list element or map entry. It is
+// flat on purpose: one message per value, no oneof wrapper and no protobuf
+// map, which makes encoding and decoding several times cheaper. Integers
+// keep the event package's int64/uint64 split, so 64-bit addresses stay
+// exact.
 type Value struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Types that are valid to be assigned to Kind:
-	//
-	//	*Value_Null
-	//	*Value_Int
-	//	*Value_Uint
-	//	*Value_Float
-	//	*Value_String_
-	//	*Value_Bool
-	//	*Value_List
-	//	*Value_Map
-	Kind          isValue_Kind `protobuf_oneof:"kind"`
+	Kind  Kind                   `protobuf:"varint,1,opt,name=kind,proto3,enum=splicewatch.plugin.v1.Kind" json:"kind,omitempty"`
+	// name is the key of a map entry or argument; empty in a list.
+	Name    string  `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Int     int64   `protobuf:"varint,3,opt,name=int,proto3" json:"int,omitempty"`
+	Uint    uint64  `protobuf:"varint,4,opt,name=uint,proto3" json:"uint,omitempty"`
+	Float   float64 `protobuf:"fixed64,5,opt,name=float,proto3" json:"float,omitempty"`
+	String_ string  `protobuf:"bytes,6,opt,name=string,proto3" json:"string,omitempty"`
+	Bool    bool    `protobuf:"varint,7,opt,name=bool,proto3" json:"bool,omitempty"`
+	// items are a list's elements or a map's entries.
+	Items         []*Value `protobuf:"bytes,8,rep,name=items,proto3" json:"items,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Value) Reset() {
 	*x = Value{}
-	mi := &file_plugin_proto_msgTypes[6]
+	mi := &file_plugin_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -497,7 +615,7 @@ func (x *Value) String() string {
 func (*Value) ProtoMessage() {}
 
 func (x *Value) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[6]
+	mi := &file_plugin_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -510,224 +628,61 @@ func (x *Value) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Value.ProtoReflect.Descriptor instead.
 func (*Value) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{6}
+	return file_plugin_proto_rawDescGZIP(), []int{7}
 }
 
-func (x *Value) GetKind() isValue_Kind {
+func (x *Value) GetKind() Kind {
 	if x != nil {
 		return x.Kind
 	}
-	return nil
+	return Kind_KIND_UNSPECIFIED
 }
 
-func (x *Value) GetNull() bool {
+func (x *Value) GetName() string {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_Null); ok {
-			return x.Null
-		}
+		return x.Name
 	}
-	return false
+	return ""
 }
 
 func (x *Value) GetInt() int64 {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_Int); ok {
-			return x.Int
-		}
+		return x.Int
 	}
 	return 0
 }
 
 func (x *Value) GetUint() uint64 {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_Uint); ok {
-			return x.Uint
-		}
+		return x.Uint
 	}
 	return 0
 }
 
 func (x *Value) GetFloat() float64 {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_Float); ok {
-			return x.Float
-		}
+		return x.Float
 	}
 	return 0
 }
 
 func (x *Value) GetString_() string {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_String_); ok {
-			return x.String_
-		}
+		return x.String_
 	}
 	return ""
 }
 
 func (x *Value) GetBool() bool {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_Bool); ok {
-			return x.Bool
-		}
+		return x.Bool
 	}
 	return false
 }
 
-func (x *Value) GetList() *List {
+func (x *Value) GetItems() []*Value {
 	if x != nil {
-		if x, ok := x.Kind.(*Value_List); ok {
-			return x.List
-		}
-	}
-	return nil
-}
-
-func (x *Value) GetMap() *Map {
-	if x != nil {
-		if x, ok := x.Kind.(*Value_Map); ok {
-			return x.Map
-		}
-	}
-	return nil
-}
-
-type isValue_Kind interface {
-	isValue_Kind()
-}
-
-type Value_Null struct {
-	Null bool `protobuf:"varint,1,opt,name=null,proto3,oneof"`
-}
-
-type Value_Int struct {
-	Int int64 `protobuf:"varint,2,opt,name=int,proto3,oneof"`
-}
-
-type Value_Uint struct {
-	Uint uint64 `protobuf:"varint,3,opt,name=uint,proto3,oneof"`
-}
-
-type Value_Float struct {
-	Float float64 `protobuf:"fixed64,4,opt,name=float,proto3,oneof"`
-}
-
-type Value_String_ struct {
-	String_ string `protobuf:"bytes,5,opt,name=string,proto3,oneof"`
-}
-
-type Value_Bool struct {
-	Bool bool `protobuf:"varint,6,opt,name=bool,proto3,oneof"`
-}
-
-type Value_List struct {
-	List *List `protobuf:"bytes,7,opt,name=list,proto3,oneof"`
-}
-
-type Value_Map struct {
-	Map *Map `protobuf:"bytes,8,opt,name=map,proto3,oneof"`
-}
-
-func (*Value_Null) isValue_Kind() {}
-
-func (*Value_Int) isValue_Kind() {}
-
-func (*Value_Uint) isValue_Kind() {}
-
-func (*Value_Float) isValue_Kind() {}
-
-func (*Value_String_) isValue_Kind() {}
-
-func (*Value_Bool) isValue_Kind() {}
-
-func (*Value_List) isValue_Kind() {}
-
-func (*Value_Map) isValue_Kind() {}
-
-type List struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Values        []*Value               `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *List) Reset() {
-	*x = List{}
-	mi := &file_plugin_proto_msgTypes[7]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *List) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*List) ProtoMessage() {}
-
-func (x *List) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[7]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use List.ProtoReflect.Descriptor instead.
-func (*List) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{7}
-}
-
-func (x *List) GetValues() []*Value {
-	if x != nil {
-		return x.Values
-	}
-	return nil
-}
-
-type Map struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Fields        map[string]*Value      `protobuf:"bytes,1,rep,name=fields,proto3" json:"fields,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *Map) Reset() {
-	*x = Map{}
-	mi := &file_plugin_proto_msgTypes[8]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *Map) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*Map) ProtoMessage() {}
-
-func (x *Map) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[8]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use Map.ProtoReflect.Descriptor instead.
-func (*Map) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{8}
-}
-
-func (x *Map) GetFields() map[string]*Value {
-	if x != nil {
-		return x.Fields
+		return x.Items
 	}
 	return nil
 }
@@ -742,7 +697,7 @@ type EventBatch struct {
 
 func (x *EventBatch) Reset() {
 	*x = EventBatch{}
-	mi := &file_plugin_proto_msgTypes[9]
+	mi := &file_plugin_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -754,7 +709,7 @@ func (x *EventBatch) String() string {
 func (*EventBatch) ProtoMessage() {}
 
 func (x *EventBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[9]
+	mi := &file_plugin_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -767,7 +722,7 @@ func (x *EventBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EventBatch.ProtoReflect.Descriptor instead.
 func (*EventBatch) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{9}
+	return file_plugin_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *EventBatch) GetSeq() uint64 {
@@ -789,15 +744,16 @@ type Finding struct {
 	// signature is the index in DescribeResponse.signatures.
 	Signature uint32 `protobuf:"varint,1,opt,name=signature,proto3" json:"signature,omitempty"`
 	// event is the index in the EventBatch.events being answered.
-	Event         uint32 `protobuf:"varint,2,opt,name=event,proto3" json:"event,omitempty"`
-	Data          *Map   `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	Event uint32 `protobuf:"varint,2,opt,name=event,proto3" json:"event,omitempty"`
+	// data is the finding's own output: an encoded Args message.
+	Data          []byte `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Finding) Reset() {
 	*x = Finding{}
-	mi := &file_plugin_proto_msgTypes[10]
+	mi := &file_plugin_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -809,7 +765,7 @@ func (x *Finding) String() string {
 func (*Finding) ProtoMessage() {}
 
 func (x *Finding) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[10]
+	mi := &file_plugin_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -822,7 +778,7 @@ func (x *Finding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Finding.ProtoReflect.Descriptor instead.
 func (*Finding) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{10}
+	return file_plugin_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Finding) GetSignature() uint32 {
@@ -839,7 +795,7 @@ func (x *Finding) GetEvent() uint32 {
 	return 0
 }
 
-func (x *Finding) GetData() *Map {
+func (x *Finding) GetData() []byte {
 	if x != nil {
 		return x.Data
 	}
@@ -857,7 +813,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_plugin_proto_msgTypes[11]
+	mi := &file_plugin_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -869,7 +825,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[11]
+	mi := &file_plugin_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -882,7 +838,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{11}
+	return file_plugin_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Error) GetSignature() uint32 {
@@ -917,7 +873,7 @@ type FindingBatch struct {
 
 func (x *FindingBatch) Reset() {
 	*x = FindingBatch{}
-	mi := &file_plugin_proto_msgTypes[12]
+	mi := &file_plugin_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -929,7 +885,7 @@ func (x *FindingBatch) String() string {
 func (*FindingBatch) ProtoMessage() {}
 
 func (x *FindingBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[12]
+	mi := &file_plugin_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -942,7 +898,7 @@ func (x *FindingBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FindingBatch.ProtoReflect.Descriptor instead.
 func (*FindingBatch) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{12}
+	return file_plugin_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *FindingBatch) GetSeq() uint64 {
@@ -974,7 +930,7 @@ type CloseRequest struct {
 
 func (x *CloseRequest) Reset() {
 	*x = CloseRequest{}
-	mi := &file_plugin_proto_msgTypes[13]
+	mi := &file_plugin_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -986,7 +942,7 @@ func (x *CloseRequest) String() string {
 func (*CloseRequest) ProtoMessage() {}
 
 func (x *CloseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[13]
+	mi := &file_plugin_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -999,7 +955,7 @@ func (x *CloseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseRequest.ProtoReflect.Descriptor instead.
 func (*CloseRequest) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{13}
+	return file_plugin_proto_rawDescGZIP(), []int{12}
 }
 
 type CloseResponse struct {
@@ -1011,7 +967,7 @@ type CloseResponse struct {
 
 func (x *CloseResponse) Reset() {
 	*x = CloseResponse{}
-	mi := &file_plugin_proto_msgTypes[14]
+	mi := &file_plugin_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1023,7 +979,7 @@ func (x *CloseResponse) String() string {
 func (*CloseResponse) ProtoMessage() {}
 
 func (x *CloseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_plugin_proto_msgTypes[14]
+	mi := &file_plugin_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1036,7 +992,7 @@ func (x *CloseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseResponse.ProtoReflect.Descriptor instead.
 func (*CloseResponse) Descriptor() ([]byte, []int) {
-	return file_plugin_proto_rawDescGZIP(), []int{14}
+	return file_plugin_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *CloseResponse) GetErrors() []string {
@@ -1079,44 +1035,35 @@ const file_plugin_proto_rawDesc = "" +
 	"\x06mnt_ns\x18\t \x01(\rR\x05mntNs\x12\x15\n" +
 	"\x06pid_ns\x18\n" +
 	" \x01(\rR\x05pidNs\x12!\n" +
-	"\fcontainer_id\x18\v \x01(\tR\vcontainerId\"\xd5\x02\n" +
+	"\fcontainer_id\x18\v \x01(\tR\vcontainerId\"\xd6\x01\n" +
 	"\x05Event\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12$\n" +
 	"\x0etime_unix_nano\x18\x02 \x01(\x03R\ftimeUnixNano\x12\x12\n" +
 	"\x04host\x18\x03 \x01(\tR\x04host\x128\n" +
-	"\aprocess\x18\x04 \x01(\v2\x1e.splicewatch.plugin.v1.ProcessR\aprocess\x12:\n" +
-	"\x04args\x18\x05 \x03(\v2&.splicewatch.plugin.v1.Event.ArgsEntryR\x04args\x12\x10\n" +
+	"\aprocess\x18\x04 \x01(\v2\x1e.splicewatch.plugin.v1.ProcessR\aprocess\x12\x12\n" +
+	"\x04args\x18\x05 \x01(\fR\x04args\x12\x10\n" +
 	"\x03ret\x18\x06 \x01(\x03R\x03ret\x12\x1f\n" +
 	"\vduration_ns\x18\a \x01(\x04R\n" +
-	"durationNs\x1aU\n" +
-	"\tArgsEntry\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x122\n" +
-	"\x05value\x18\x02 \x01(\v2\x1c.splicewatch.plugin.v1.ValueR\x05value:\x028\x01\"\xfa\x01\n" +
-	"\x05Value\x12\x14\n" +
-	"\x04null\x18\x01 \x01(\bH\x00R\x04null\x12\x12\n" +
-	"\x03int\x18\x02 \x01(\x03H\x00R\x03int\x12\x14\n" +
-	"\x04uint\x18\x03 \x01(\x04H\x00R\x04uint\x12\x16\n" +
-	"\x05float\x18\x04 \x01(\x01H\x00R\x05float\x12\x18\n" +
-	"\x06string\x18\x05 \x01(\tH\x00R\x06string\x12\x14\n" +
-	"\x04bool\x18\x06 \x01(\bH\x00R\x04bool\x121\n" +
-	"\x04list\x18\a \x01(\v2\x1b.splicewatch.plugin.v1.ListH\x00R\x04list\x12.\n" +
-	"\x03map\x18\b \x01(\v2\x1a.splicewatch.plugin.v1.MapH\x00R\x03mapB\x06\n" +
-	"\x04kind\"<\n" +
-	"\x04List\x124\n" +
-	"\x06values\x18\x01 \x03(\v2\x1c.splicewatch.plugin.v1.ValueR\x06values\"\x9e\x01\n" +
-	"\x03Map\x12>\n" +
-	"\x06fields\x18\x01 \x03(\v2&.splicewatch.plugin.v1.Map.FieldsEntryR\x06fields\x1aW\n" +
-	"\vFieldsEntry\x12\x10\n" +
-	"\x03key\x18\x01 \x01(\tR\x03key\x122\n" +
-	"\x05value\x18\x02 \x01(\v2\x1c.splicewatch.plugin.v1.ValueR\x05value:\x028\x01\"T\n" +
+	"durationNs\"<\n" +
+	"\x04Args\x124\n" +
+	"\x06values\x18\x01 \x03(\v2\x1c.splicewatch.plugin.v1.ValueR\x06values\"\xe8\x01\n" +
+	"\x05Value\x12/\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1b.splicewatch.plugin.v1.KindR\x04kind\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x10\n" +
+	"\x03int\x18\x03 \x01(\x03R\x03int\x12\x12\n" +
+	"\x04uint\x18\x04 \x01(\x04R\x04uint\x12\x14\n" +
+	"\x05float\x18\x05 \x01(\x01R\x05float\x12\x16\n" +
+	"\x06string\x18\x06 \x01(\tR\x06string\x12\x12\n" +
+	"\x04bool\x18\a \x01(\bR\x04bool\x122\n" +
+	"\x05items\x18\b \x03(\v2\x1c.splicewatch.plugin.v1.ValueR\x05items\"T\n" +
 	"\n" +
 	"EventBatch\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x124\n" +
-	"\x06events\x18\x02 \x03(\v2\x1c.splicewatch.plugin.v1.EventR\x06events\"m\n" +
+	"\x06events\x18\x02 \x03(\v2\x1c.splicewatch.plugin.v1.EventR\x06events\"Q\n" +
 	"\aFinding\x12\x1c\n" +
 	"\tsignature\x18\x01 \x01(\rR\tsignature\x12\x14\n" +
-	"\x05event\x18\x02 \x01(\rR\x05event\x12.\n" +
-	"\x04data\x18\x03 \x01(\v2\x1a.splicewatch.plugin.v1.MapR\x04data\"U\n" +
+	"\x05event\x18\x02 \x01(\rR\x05event\x12\x12\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\"U\n" +
 	"\x05Error\x12\x1c\n" +
 	"\tsignature\x18\x01 \x01(\rR\tsignature\x12\x14\n" +
 	"\x05event\x18\x02 \x01(\rR\x05event\x12\x18\n" +
@@ -1127,7 +1074,18 @@ const file_plugin_proto_rawDesc = "" +
 	"\x06errors\x18\x03 \x03(\v2\x1c.splicewatch.plugin.v1.ErrorR\x06errors\"\x0e\n" +
 	"\fCloseRequest\"'\n" +
 	"\rCloseResponse\x12\x16\n" +
-	"\x06errors\x18\x01 \x03(\tR\x06errors2\x95\x02\n" +
+	"\x06errors\x18\x01 \x03(\tR\x06errors*\x95\x01\n" +
+	"\x04Kind\x12\x14\n" +
+	"\x10KIND_UNSPECIFIED\x10\x00\x12\r\n" +
+	"\tKIND_NULL\x10\x01\x12\f\n" +
+	"\bKIND_INT\x10\x02\x12\r\n" +
+	"\tKIND_UINT\x10\x03\x12\x0e\n" +
+	"\n" +
+	"KIND_FLOAT\x10\x04\x12\x0f\n" +
+	"\vKIND_STRING\x10\x05\x12\r\n" +
+	"\tKIND_BOOL\x10\x06\x12\r\n" +
+	"\tKIND_LIST\x10\a\x12\f\n" +
+	"\bKIND_MAP\x10\b2\x95\x02\n" +
 	"\n" +
 	"Signatures\x12[\n" +
 	"\bDescribe\x12&.splicewatch.plugin.v1.DescribeRequest\x1a'.splicewatch.plugin.v1.DescribeResponse\x12V\n" +
@@ -1146,52 +1104,46 @@ func file_plugin_proto_rawDescGZIP() []byte {
 	return file_plugin_proto_rawDescData
 }
 
-var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_plugin_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_plugin_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_plugin_proto_goTypes = []any{
-	(*DescribeRequest)(nil),  // 0: splicewatch.plugin.v1.DescribeRequest
-	(*DescribeResponse)(nil), // 1: splicewatch.plugin.v1.DescribeResponse
-	(*SignatureInfo)(nil),    // 2: splicewatch.plugin.v1.SignatureInfo
-	(*Rule)(nil),             // 3: splicewatch.plugin.v1.Rule
-	(*Process)(nil),          // 4: splicewatch.plugin.v1.Process
-	(*Event)(nil),            // 5: splicewatch.plugin.v1.Event
-	(*Value)(nil),            // 6: splicewatch.plugin.v1.Value
-	(*List)(nil),             // 7: splicewatch.plugin.v1.List
-	(*Map)(nil),              // 8: splicewatch.plugin.v1.Map
+	(Kind)(0),                // 0: splicewatch.plugin.v1.Kind
+	(*DescribeRequest)(nil),  // 1: splicewatch.plugin.v1.DescribeRequest
+	(*DescribeResponse)(nil), // 2: splicewatch.plugin.v1.DescribeResponse
+	(*SignatureInfo)(nil),    // 3: splicewatch.plugin.v1.SignatureInfo
+	(*Rule)(nil),             // 4: splicewatch.plugin.v1.Rule
+	(*Process)(nil),          // 5: splicewatch.plugin.v1.Process
+	(*Event)(nil),            // 6: splicewatch.plugin.v1.Event
+	(*Args)(nil),             // 7: splicewatch.plugin.v1.Args
+	(*Value)(nil),            // 8: splicewatch.plugin.v1.Value
 	(*EventBatch)(nil),       // 9: splicewatch.plugin.v1.EventBatch
 	(*Finding)(nil),          // 10: splicewatch.plugin.v1.Finding
 	(*Error)(nil),            // 11: splicewatch.plugin.v1.Error
 	(*FindingBatch)(nil),     // 12: splicewatch.plugin.v1.FindingBatch
 	(*CloseRequest)(nil),     // 13: splicewatch.plugin.v1.CloseRequest
 	(*CloseResponse)(nil),    // 14: splicewatch.plugin.v1.CloseResponse
-	nil,                      // 15: splicewatch.plugin.v1.Event.ArgsEntry
-	nil,                      // 16: splicewatch.plugin.v1.Map.FieldsEntry
 }
 var file_plugin_proto_depIdxs = []int32{
-	2,  // 0: splicewatch.plugin.v1.DescribeResponse.signatures:type_name -> splicewatch.plugin.v1.SignatureInfo
-	3,  // 1: splicewatch.plugin.v1.SignatureInfo.rule:type_name -> splicewatch.plugin.v1.Rule
-	4,  // 2: splicewatch.plugin.v1.Event.process:type_name -> splicewatch.plugin.v1.Process
-	15, // 3: splicewatch.plugin.v1.Event.args:type_name -> splicewatch.plugin.v1.Event.ArgsEntry
-	7,  // 4: splicewatch.plugin.v1.Value.list:type_name -> splicewatch.plugin.v1.List
-	8,  // 5: splicewatch.plugin.v1.Value.map:type_name -> splicewatch.plugin.v1.Map
-	6,  // 6: splicewatch.plugin.v1.List.values:type_name -> splicewatch.plugin.v1.Value
-	16, // 7: splicewatch.plugin.v1.Map.fields:type_name -> splicewatch.plugin.v1.Map.FieldsEntry
-	5,  // 8: splicewatch.plugin.v1.EventBatch.events:type_name -> splicewatch.plugin.v1.Event
-	8,  // 9: splicewatch.plugin.v1.Finding.data:type_name -> splicewatch.plugin.v1.Map
-	10, // 10: splicewatch.plugin.v1.FindingBatch.findings:type_name -> splicewatch.plugin.v1.Finding
-	11, // 11: splicewatch.plugin.v1.FindingBatch.errors:type_name -> splicewatch.plugin.v1.Error
-	6,  // 12: splicewatch.plugin.v1.Event.ArgsEntry.value:type_name -> splicewatch.plugin.v1.Value
-	6,  // 13: splicewatch.plugin.v1.Map.FieldsEntry.value:type_name -> splicewatch.plugin.v1.Value
-	0,  // 14: splicewatch.plugin.v1.Signatures.Describe:input_type -> splicewatch.plugin.v1.DescribeRequest
-	9,  // 15: splicewatch.plugin.v1.Signatures.Evaluate:input_type -> splicewatch.plugin.v1.EventBatch
-	13, // 16: splicewatch.plugin.v1.Signatures.Close:input_type -> splicewatch.plugin.v1.CloseRequest
-	1,  // 17: splicewatch.plugin.v1.Signatures.Describe:output_type -> splicewatch.plugin.v1.DescribeResponse
-	12, // 18: splicewatch.plugin.v1.Signatures.Evaluate:output_type -> splicewatch.plugin.v1.FindingBatch
-	14, // 19: splicewatch.plugin.v1.Signatures.Close:output_type -> splicewatch.plugin.v1.CloseResponse
-	17, // [17:20] is the sub-list for method output_type
-	14, // [14:17] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	3,  // 0: splicewatch.plugin.v1.DescribeResponse.signatures:type_name -> splicewatch.plugin.v1.SignatureInfo
+	4,  // 1: splicewatch.plugin.v1.SignatureInfo.rule:type_name -> splicewatch.plugin.v1.Rule
+	5,  // 2: splicewatch.plugin.v1.Event.process:type_name -> splicewatch.plugin.v1.Process
+	8,  // 3: splicewatch.plugin.v1.Args.values:type_name -> splicewatch.plugin.v1.Value
+	0,  // 4: splicewatch.plugin.v1.Value.kind:type_name -> splicewatch.plugin.v1.Kind
+	8,  // 5: splicewatch.plugin.v1.Value.items:type_name -> splicewatch.plugin.v1.Value
+	6,  // 6: splicewatch.plugin.v1.EventBatch.events:type_name -> splicewatch.plugin.v1.Event
+	10, // 7: splicewatch.plugin.v1.FindingBatch.findings:type_name -> splicewatch.plugin.v1.Finding
+	11, // 8: splicewatch.plugin.v1.FindingBatch.errors:type_name -> splicewatch.plugin.v1.Error
+	1,  // 9: splicewatch.plugin.v1.Signatures.Describe:input_type -> splicewatch.plugin.v1.DescribeRequest
+	9,  // 10: splicewatch.plugin.v1.Signatures.Evaluate:input_type -> splicewatch.plugin.v1.EventBatch
+	13, // 11: splicewatch.plugin.v1.Signatures.Close:input_type -> splicewatch.plugin.v1.CloseRequest
+	2,  // 12: splicewatch.plugin.v1.Signatures.Describe:output_type -> splicewatch.plugin.v1.DescribeResponse
+	12, // 13: splicewatch.plugin.v1.Signatures.Evaluate:output_type -> splicewatch.plugin.v1.FindingBatch
+	14, // 14: splicewatch.plugin.v1.Signatures.Close:output_type -> splicewatch.plugin.v1.CloseResponse
+	12, // [12:15] is the sub-list for method output_type
+	9,  // [9:12] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_plugin_proto_init() }
@@ -1199,28 +1151,19 @@ func file_plugin_proto_init() {
 	if File_plugin_proto != nil {
 		return
 	}
-	file_plugin_proto_msgTypes[6].OneofWrappers = []any{
-		(*Value_Null)(nil),
-		(*Value_Int)(nil),
-		(*Value_Uint)(nil),
-		(*Value_Float)(nil),
-		(*Value_String_)(nil),
-		(*Value_Bool)(nil),
-		(*Value_List)(nil),
-		(*Value_Map)(nil),
-	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_plugin_proto_rawDesc), len(file_plugin_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   17,
+			NumEnums:      1,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_plugin_proto_goTypes,
 		DependencyIndexes: file_plugin_proto_depIdxs,
+		EnumInfos:         file_plugin_proto_enumTypes,
 		MessageInfos:      file_plugin_proto_msgTypes,
 	}.Build()
 	File_plugin_proto = out.File

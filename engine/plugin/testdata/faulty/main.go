@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/splicewatch/splicewatch/signatures/sdk/protocol"
 )
 
@@ -29,6 +31,10 @@ func (faulty) Describe(context.Context) ([]*protocol.SignatureInfo, error) {
 	}}, nil
 }
 
+// noKind is finding data holding a value without a kind, encoded by the
+// generated code to show the wire format is plain protobuf.
+var noKind, _ = proto.Marshal(&protocol.Args{Values: []*protocol.Value{{Name: "x"}}})
+
 func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.FindingBatch, error) {
 	out := &protocol.FindingBatch{}
 	for i, ev := range b.GetEvents() {
@@ -39,7 +45,7 @@ func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.Fin
 			}
 			out.Findings = append(out.Findings, &protocol.Finding{Event: uint32(i), Data: m})
 		}
-		switch ev.GetArgs()["action"].GetString_() {
+		switch action(ev) {
 		case "ok":
 			add(map[string]any{"ok": true})
 		case "whoami":
@@ -52,7 +58,7 @@ func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.Fin
 			out.Findings = append(out.Findings,
 				&protocol.Finding{Signature: 7, Event: uint32(i)},
 				&protocol.Finding{Event: 9999},
-				&protocol.Finding{Event: uint32(i), Data: &protocol.Map{Fields: map[string]*protocol.Value{"x": {}}}},
+				&protocol.Finding{Event: uint32(i), Data: noKind},
 			)
 			add(map[string]any{"ok": true})
 		case "flood":
@@ -65,6 +71,16 @@ func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.Fin
 }
 
 func (faulty) Close(context.Context) error { return nil }
+
+// action returns the event's "action" argument.
+func action(ev *protocol.Event) string {
+	args, err := protocol.DecodeArgs(ev.GetArgs())
+	if err != nil {
+		panic(err)
+	}
+	s, _ := args["action"].(string)
+	return s
+}
 
 // capEff returns the CapEff line of /proc/self/status, or "unknown".
 func capEff() string {
