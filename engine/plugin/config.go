@@ -24,7 +24,7 @@ type Config struct {
 	// killed and restarted. Default: 5s.
 	Timeout time.Duration `yaml:"timeout"`
 	// BatchSize is the largest number of events sent in one message.
-	// Default: 256.
+	// Default: 1024.
 	BatchSize int `yaml:"batch_size"`
 	// FindingsPerSecond limits the findings accepted from one plugin;
 	// the excess is dropped and counted. Default: 1000.
@@ -63,7 +63,7 @@ func (c *Config) withDefaults() Config {
 		out.Timeout = 5 * time.Second
 	}
 	if out.BatchSize <= 0 {
-		out.BatchSize = 256
+		out.BatchSize = 1024
 	}
 	if out.FindingsPerSecond <= 0 {
 		out.FindingsPerSecond = 1000
