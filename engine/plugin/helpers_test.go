@@ -153,10 +153,8 @@ func (h *host) flush(t testing.TB) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	for _, d := range h.dets {
-		if err := d.(*Detector).Flush(ctx); err != nil {
-			t.Fatal(err)
-		}
+	if err := h.eng.Flush(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
 

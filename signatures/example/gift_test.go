@@ -1,0 +1,35 @@
+package example
+
+import (
+	"testing"
+
+	"github.com/splicewatch/splicewatch/event"
+)
+
+func TestGiftedPages(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  event.Args
+		found bool
+	}{
+		{"gift", event.Args{"flags": int64(0x08), "fd": int64(3), "nr_segs": int64(1)}, true},
+		{"gift among other flags", event.Args{"flags": int64(0x0b)}, true},
+		{"no gift", event.Args{"flags": int64(0x02)}, false},
+		{"no flags argument", event.Args{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []map[string]any
+			ev := &event.Event{Name: event.NameVmsplice, Process: event.Process{Comm: "x"}, Args: tt.args}
+			if err := (&GiftedPages{}).OnEvent(ev, func(d map[string]any) { got = append(got, d) }); err != nil {
+				t.Fatal(err)
+			}
+			if (len(got) == 1) != tt.found || len(got) > 1 {
+				t.Fatalf("findings %v, want found=%v", got, tt.found)
+			}
+			if tt.found && got[0]["flags"] != tt.args["flags"] {
+				t.Errorf("data %v", got[0])
+			}
+		})
+	}
+}
