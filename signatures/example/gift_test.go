@@ -27,7 +27,7 @@ func TestGiftedPages(t *testing.T) {
 			if (len(got) == 1) != tt.found || len(got) > 1 {
 				t.Fatalf("findings %v, want found=%v", got, tt.found)
 			}
-			if tt.found && got[0]["flags"] != tt.args["flags"] {
+			if tt.found && event.Normalize(got[0]["flags"]) != tt.args["flags"] {
 				t.Errorf("data %v", got[0])
 			}
 		})
