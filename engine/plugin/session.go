@@ -123,7 +123,7 @@ func (s *session) run(ctx context.Context) *failure {
 	defer cancel()
 	stream, err := s.rpc.Stream(sctx)
 	if err != nil {
-		s.kill()
+		s.kill(true)
 		return &failure{faultCrash, err}
 	}
 	fl := newInflight(4)
@@ -148,7 +148,7 @@ func (s *session) run(ctx context.Context) *failure {
 		ccancel()
 	}
 	cancel()
-	s.kill()
+	s.kill(f != nil)
 	wg.Wait()
 	if lost := fl.drain(); lost > 0 {
 		d.m.dropped.WithLabelValues(d.name, "lost").Add(float64(lost))
@@ -157,10 +157,11 @@ func (s *session) run(ctx context.Context) *failure {
 	return f
 }
 
-// kill stops the process: at once for a failed one, which may not answer a
-// shutdown request, then through go-plugin to clean up.
-func (s *session) kill() {
-	if p := s.cmd.Process; p != nil && !s.client.Exited() {
+// kill stops the process through go-plugin, which asks it to shut down and
+// kills it after two seconds. A failed plugin may not answer at all, so
+// with force it is killed at once.
+func (s *session) kill(force bool) {
+	if p := s.cmd.Process; force && p != nil && !s.client.Exited() {
 		_ = p.Kill()
 	}
 	s.client.Kill()
