@@ -95,7 +95,7 @@ func decodeValue(b []byte, depth int) (name string, val any, err error) {
 			v, n = protowire.ConsumeBytes(rest)
 			switch num {
 			case fieldName:
-				name = string(v)
+				name = intern(v)
 			case fieldString:
 				s = string(v)
 			case fieldItems:
@@ -156,4 +156,28 @@ func decodeValue(b []byte, depth int) (name string, val any, err error) {
 
 func malformed(n int) error {
 	return fmt.Errorf("%w: %w", ErrMalformed, protowire.ParseError(n))
+}
+
+// knownNames are the argument names of the event contract. Decoding looks
+// names up here instead of allocating a new string for each.
+var knownNames = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{
+		"fd", "iov_addr", "nr_segs", "flags", "flag_names", "iov", "base", "len", "user_limit",
+		"segs_scanned", "kernel_segs", "kernel_first", "kernel_first_base", "overlong_segs",
+		"overlong_first", "overlong_first_base", "overlong_first_len", "iov_read_error",
+		"fd_in", "off_in", "off_in_value", "fd_out", "off_out", "off_out_value",
+		"out_fd", "in_fd", "offset", "offset_value", "count", "lost", "reason",
+		"fd_in_info", "fd_out_info", "fd_info", "type", "path", "inode",
+	} {
+		m[n] = n
+	}
+	return m
+}()
+
+func intern(b []byte) string {
+	if s, ok := knownNames[string(b)]; ok {
+		return s
+	}
+	return string(b)
 }

@@ -61,9 +61,10 @@ func (p *GRPCPlugin) GRPCServer(_ *plugin.GRPCBroker, s *grpc.Server) error {
 	return nil
 }
 
-// GRPCClient returns the host-side shim, a *Client.
-func (p *GRPCPlugin) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, cc *grpc.ClientConn) (any, error) {
-	return &Client{stub: NewSignaturesClient(cc)}, nil
+// GRPCClient returns the host-side shim, a *Client. ctx is go-plugin's:
+// it ends when the plugin process exits, and so do the client's calls.
+func (p *GRPCPlugin) GRPCClient(ctx context.Context, _ *plugin.GRPCBroker, cc *grpc.ClientConn) (any, error) {
+	return &Client{stub: NewSignaturesClient(cc), plugin: ctx}, nil
 }
 
 // Serve runs impl as a plugin process until the host stops it. It is called
