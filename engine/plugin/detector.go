@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
 	"golang.org/x/time/rate"
 
 	"github.com/splicewatch/splicewatch/event"
@@ -22,6 +23,7 @@ type Detector struct {
 	cfg        *Config
 	opts       *Options
 	log        *slog.Logger
+	plog       hclog.Logger // for go-plugin and the plugin's stderr
 	m          *metrics
 	attr       *syscall.SysProcAttr
 	// checksum is the allowed SHA-256, nil for an unverified plugin.
@@ -54,7 +56,7 @@ type item struct {
 }
 
 func newDetector(name, path string, cfg *Config, opts *Options, m *metrics, attr *syscall.SysProcAttr, checksum []byte) *Detector {
-	return &Detector{
+	d := &Detector{
 		name: name, path: path, cfg: cfg, opts: opts, m: m, attr: attr, checksum: checksum,
 		log:      opts.Logger.With("plugin", name),
 		findings: rate.NewLimiter(rate.Limit(cfg.FindingsPerSecond), cfg.FindingsBurst),
@@ -64,6 +66,8 @@ func newDetector(name, path string, cfg *Config, opts *Options, m *metrics, attr
 		closing:  make(chan struct{}),
 		done:     make(chan struct{}),
 	}
+	d.plog = d.pluginLogger()
+	return d
 }
 
 // startFirst starts the process, learns its signatures and hands the running

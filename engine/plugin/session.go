@@ -4,12 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"log/slog"
 	"os/exec"
 	"slices"
 	"sync"
 
-	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 
 	"github.com/splicewatch/splicewatch/signatures/sdk/protocol"
@@ -45,8 +43,7 @@ func (d *Detector) start(ctx context.Context) (*session, error) {
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		SkipHostEnv:      true,
 		StartTimeout:     d.cfg.Timeout,
-		Logger: hclog.FromStandardLogger(slog.NewLogLogger(d.log.Handler(), slog.LevelInfo),
-			&hclog.LoggerOptions{Name: d.name, Level: hclog.Info}),
+		Logger:           d.plog,
 	})
 	s, err := d.handshake(ctx, cmd, client)
 	if err != nil {
