@@ -97,48 +97,58 @@ func (s *session) watch(ctx context.Context, fl *inflight, fails chan<- *failure
 	}
 }
 
-// deliver validates a batch's answer and emits its findings.
+// deliver validates a batch's answer and emits its findings. The cheap
+// checks come before the rate limit, decoding the data after it.
 func (d *Detector) deliver(b *batch, fb *protocol.FindingBatch) {
 	for _, pf := range fb.GetFindings() {
-		it, f, err := d.finding(b, pf)
+		it, si, err := d.check(b, pf)
 		if err != nil {
 			d.fault(faultMalformed, err)
 			continue
 		}
+		rule := d.rules[si]
 		if !d.findings.Allow() {
-			d.fault(faultFlood, fmt.Errorf("finding %s dropped: more than %g findings/s", f.Rule.ID, d.cfg.FindingsPerSecond))
+			d.fault(faultFlood, fmt.Errorf("finding %s dropped: more than %g findings/s", rule.ID, d.cfg.FindingsPerSecond))
 			continue
 		}
-		it.emit(f)
+		data, err := protocol.ToData(pf.GetData())
+		if err != nil {
+			d.fault(faultMalformed, fmt.Errorf("signature %s finding data: %w", rule.ID, err))
+			continue
+		}
+		it.emit(event.NewFinding(rule, it.ev, data))
 	}
 	for _, e := range fb.GetErrors() {
 		id := "?"
 		if i := int(e.GetSignature()); i < len(d.rules) {
 			id = d.rules[i].ID
 		}
-		d.fault(faultError, fmt.Errorf("signature %s: %s", id, e.GetMessage()))
+		msg := e.GetMessage()
+		if len(msg) > maxMessage {
+			msg = msg[:maxMessage] + "..."
+		}
+		d.fault(faultError, fmt.Errorf("signature %s: %s", id, msg))
 	}
 	d.m.events.WithLabelValues(d.name).Add(float64(len(b.items)))
 	d.answered.Add(uint64(len(b.items)))
 }
 
-// finding checks one finding from the plugin and builds it with the
-// plugin's own metadata and the host's copy of the event.
-func (d *Detector) finding(b *batch, pf *protocol.Finding) (item, *event.Finding, error) {
+// maxMessage bounds a plugin's error message in the log.
+const maxMessage = 512
+
+// check validates the indices of a finding from the plugin: the finding is
+// built with the plugin's own metadata and the host's copy of the event.
+func (d *Detector) check(b *batch, pf *protocol.Finding) (item, int, error) {
 	si, ei := int(pf.GetSignature()), int(pf.GetEvent())
 	if si >= len(d.rules) {
-		return item{}, nil, fmt.Errorf("finding names signature %d, plugin has %d: %w", si, len(d.rules), protocol.ErrMalformed)
+		return item{}, 0, fmt.Errorf("finding names signature %d, plugin has %d: %w", si, len(d.rules), protocol.ErrMalformed)
 	}
 	if ei >= len(b.items) {
-		return item{}, nil, fmt.Errorf("finding names event %d, batch has %d: %w", ei, len(b.items), protocol.ErrMalformed)
+		return item{}, 0, fmt.Errorf("finding names event %d, batch has %d: %w", ei, len(b.items), protocol.ErrMalformed)
 	}
 	it := b.items[ei]
 	if !d.selects[si][it.ev.Name] {
-		return item{}, nil, fmt.Errorf("signature %s reported on %s, which it does not select: %w", d.rules[si].ID, it.ev.Name, protocol.ErrMalformed)
+		return item{}, 0, fmt.Errorf("signature %s reported on %s, which it does not select: %w", d.rules[si].ID, it.ev.Name, protocol.ErrMalformed)
 	}
-	data, err := protocol.ToData(pf.GetData())
-	if err != nil {
-		return item{}, nil, fmt.Errorf("signature %s finding data: %w", d.rules[si].ID, err)
-	}
-	return it, event.NewFinding(d.rules[si], it.ev, data), nil
+	return it, si, nil
 }
