@@ -1,8 +1,11 @@
 package plugin
 
 import (
+	"context"
+	"errors"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -79,5 +82,37 @@ func TestPluginRunsUnprivileged(t *testing.T) {
 	}
 	if uid != wantUID || uid == 0 {
 		t.Errorf("plugin runs as uid %d, want %d", uid, wantUID)
+	}
+}
+
+// TestCloseReachesSignatures checks the graceful stop: queued events are
+// answered and the plugin's Close runs before the process ends.
+func TestCloseReachesSignatures(t *testing.T) {
+	dir := pluginDir(t, "faulty")
+	out, err := os.MkdirTemp("", "spw-close-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(out) })
+	if err := os.Chmod(out, 0o777); err != nil { // the plugin runs as nobody
+		t.Fatal(err)
+	}
+	marker := filepath.Join(out, "closed")
+	h := load(t, &Config{Dir: dir, Allow: allowAll(t, dir, "faulty")})
+	ev := testEvent("marker")
+	ev.Args["path"] = marker
+	h.send(ev)
+	h.send(testEvent("ok"))
+	if err := h.eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(h.found("TEST-FAULTY")) != 1 {
+		t.Error("the event queued before Close was not answered")
+	}
+	if b, err := os.ReadFile(marker); err != nil || string(b) != "closed" {
+		t.Errorf("plugin Close did not run: %q, %v", b, err)
+	}
+	if err := h.dets[0].(*Detector).Evaluate(context.Background(), testEvent("ok"), func(*event.Finding) {}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Evaluate after Close: %v, want ErrClosed", err)
 	}
 }

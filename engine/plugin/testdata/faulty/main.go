@@ -9,6 +9,7 @@
 //	malformed  findings naming an unknown signature, an unknown event and a
 //	           value without a kind, then one good finding
 //	flood      1000 findings
+//	marker     remember the "path" argument; Close writes "closed" there
 package main
 
 import (
@@ -22,7 +23,9 @@ import (
 	"github.com/splicewatch/splicewatch/signatures/sdk/protocol"
 )
 
-type faulty struct{}
+type faulty struct {
+	marker *string
+}
 
 func (faulty) Describe(context.Context) ([]*protocol.SignatureInfo, error) {
 	return []*protocol.SignatureInfo{{
@@ -35,7 +38,7 @@ func (faulty) Describe(context.Context) ([]*protocol.SignatureInfo, error) {
 // generated code to show the wire format is plain protobuf.
 var noKind, _ = proto.Marshal(&protocol.Args{Values: []*protocol.Value{{Name: "x"}}})
 
-func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.FindingBatch, error) {
+func (f faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.FindingBatch, error) {
 	out := &protocol.FindingBatch{}
 	for i, ev := range b.GetEvents() {
 		add := func(data map[string]any) {
@@ -45,7 +48,9 @@ func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.Fin
 			}
 			out.Findings = append(out.Findings, &protocol.Finding{Event: uint32(i), Data: m})
 		}
-		switch action(ev) {
+		args := decode(ev)
+		action, _ := args["action"].(string)
+		switch action {
 		case "ok":
 			add(map[string]any{"ok": true})
 		case "whoami":
@@ -61,6 +66,8 @@ func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.Fin
 				&protocol.Finding{Event: uint32(i), Data: noKind},
 			)
 			add(map[string]any{"ok": true})
+		case "marker":
+			*f.marker, _ = args["path"].(string)
 		case "flood":
 			for range 1000 {
 				add(map[string]any{"flood": true})
@@ -70,16 +77,19 @@ func (faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.Fin
 	return out, nil
 }
 
-func (faulty) Close(context.Context) error { return nil }
+func (f faulty) Close(context.Context) error {
+	if *f.marker == "" {
+		return nil
+	}
+	return os.WriteFile(*f.marker, []byte("closed"), 0o644)
+}
 
-// action returns the event's "action" argument.
-func action(ev *protocol.Event) string {
+func decode(ev *protocol.Event) map[string]any {
 	args, err := protocol.DecodeArgs(ev.GetArgs())
 	if err != nil {
 		panic(err)
 	}
-	s, _ := args["action"].(string)
-	return s
+	return args
 }
 
 // capEff returns the CapEff line of /proc/self/status, or "unknown".
@@ -97,5 +107,5 @@ func capEff() string {
 }
 
 func main() {
-	protocol.Serve(faulty{})
+	protocol.Serve(faulty{marker: new(string)})
 }
