@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -55,10 +56,17 @@ func TestCrashedPluginRestarts(t *testing.T) {
 func TestHungPluginKilled(t *testing.T) {
 	dir := pluginDir(t, "faulty")
 	h := load(t, &Config{Dir: dir, Allow: allowAll(t, dir, "faulty"), Timeout: 300 * time.Millisecond})
+	hung := pidsOf(t, filepath.Join(dir, "faulty"))
+	if len(hung) != 1 {
+		t.Fatalf("found plugin processes %v, want one", hung)
+	}
 	h.send(testEvent("hang"))
 	eventually(t, "a hang fault", 5*time.Second, func() bool { return h.counter("faults_total", "fault", "hang") >= 1 })
-	// While it is down, events are dropped and reported, not queued forever.
 	recovers(t, h)
+	now := pidsOf(t, filepath.Join(dir, "faulty"))
+	if len(now) != 1 || now[0] == hung[0] {
+		t.Errorf("plugin processes %v after the hang, want one other than %d", now, hung[0])
+	}
 	if n := h.counter("restarts_total"); n < 1 {
 		t.Errorf("restarts_total = %v", n)
 	}
@@ -190,4 +198,24 @@ func requireRoot(t *testing.T) {
 		t.Fatal("this test needs root (chown to another user); CI must run it as root")
 	}
 	t.Skip("needs root to chown files to another user")
+}
+
+// pidsOf lists the running processes executing path.
+func pidsOf(t *testing.T, path string) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err == nil && exe == path {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }
