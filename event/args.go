@@ -2,26 +2,112 @@ package event
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 )
 
-// Args holds an event's named arguments. Values are one of: int64, uint64,
-// float64, string, bool, []any, map[string]any, or nil. Integers are int64
-// when they fit and uint64 otherwise; Set and JSON decoding both keep that
-// form, so an event decoded from JSON equals the event that was encoded.
-type Args map[string]any
-
-// Set stores v under name, normalising integer types.
-func (a Args) Set(name string, v any) {
-	a[name] = Normalize(v)
+// Arg is one named argument.
+type Arg struct {
+	Name  string
+	Value any
 }
 
-// Normalize converts Go integer types to the int64/uint64 form Args uses and
-// recurses into slices and maps. Other values are returned unchanged.
+// Args holds an event's named arguments, in the order the sensor produced
+// them. It encodes to a JSON object ({"fd": 3, ...}), so rules and users see
+// named fields, while building it costs one allocation instead of a map's
+// dozens: the sensor builds an Args for every captured call.
+//
+// Values are one of: int64, uint64, float64, string, bool, nil, []any, or a
+// nested Args (an object). Integers are int64 when they fit and uint64
+// otherwise; Set, Normalize and JSON decoding all keep that form, so an event
+// decoded from JSON equals the event that was encoded.
+type Args []Arg
+
+// Get returns the value of the named argument.
+func (a Args) Get(name string) (any, bool) {
+	for i := range a {
+		if a[i].Name == name {
+			return a[i].Value, true
+		}
+	}
+	return nil, false
+}
+
+// Has reports whether the named argument is present.
+func (a Args) Has(name string) bool {
+	_, ok := a.Get(name)
+	return ok
+}
+
+// Set stores v under name, replacing an existing value and normalising
+// integer types.
+func (a *Args) Set(name string, v any) {
+	v = Normalize(v)
+	for i := range *a {
+		if (*a)[i].Name == name {
+			(*a)[i].Value = v
+			return
+		}
+	}
+	*a = append(*a, Arg{name, v})
+}
+
+// Add appends name without checking for an existing argument of that name.
+// It is for decoders building a fresh Args.
+func (a *Args) Add(name string, v any) {
+	*a = append(*a, Arg{name, Normalize(v)})
+}
+
+// AddInt appends a signed integer argument (no existence check).
+func (a *Args) AddInt(name string, v int64) {
+	*a = append(*a, Arg{name, boxInt(v)})
+}
+
+// AddUint appends an unsigned integer argument (no existence check).
+func (a *Args) AddUint(name string, v uint64) {
+	*a = append(*a, Arg{name, normUint(v)})
+}
+
+// boxedMinusOne avoids an allocation for the common "none" index.
+var boxedMinusOne any = int64(-1)
+
+func boxInt(v int64) any {
+	if v == -1 {
+		return boxedMinusOne
+	}
+	return v
+}
+
+// Map returns the arguments as a map, converting nested objects too.
+func (a Args) Map() map[string]any {
+	m := make(map[string]any, len(a))
+	for _, arg := range a {
+		m[arg.Name] = plain(arg.Value)
+	}
+	return m
+}
+
+func plain(v any) any {
+	switch x := v.(type) {
+	case Args:
+		return x.Map()
+	case []any:
+		out := make([]any, len(x))
+		for i := range x {
+			out[i] = plain(x[i])
+		}
+		return out
+	}
+	return v
+}
+
+// Normalize converts Go integer types to the int64/uint64 form Args uses,
+// maps to Args, and recurses into slices. Other values are returned
+// unchanged.
 func Normalize(v any) any {
 	switch x := v.(type) {
+	case int64, uint8, string, bool, nil:
+		return v
 	case int:
 		return int64(x)
 	case int8:
@@ -32,8 +118,6 @@ func Normalize(v any) any {
 		return int64(x)
 	case uint:
 		return normUint(uint64(x))
-	case uint8:
-		return int64(x)
 	case uint16:
 		return int64(x)
 	case uint32:
@@ -42,31 +126,38 @@ func Normalize(v any) any {
 		return normUint(x)
 	case json.Number:
 		return normNumber(x)
-	case Args:
-		return normMap(map[string]any(x))
 	case map[string]any:
-		return normMap(x)
+		out := make(Args, 0, len(x))
+		for k, v := range x {
+			out = append(out, Arg{k, Normalize(v)})
+		}
+		sortArgs(out)
+		return out
+	case Args:
+		for i := range x {
+			x[i].Value = Normalize(x[i].Value)
+		}
+		return x
 	case []any:
 		for i := range x {
 			x[i] = Normalize(x[i])
 		}
 		return x
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
 	}
 	return v
 }
 
 func normUint(u uint64) any {
 	if u <= math.MaxInt64 {
-		return int64(u)
+		return boxInt(int64(u))
 	}
 	return u
-}
-
-func normMap(m map[string]any) map[string]any {
-	for k, v := range m {
-		m[k] = Normalize(v)
-	}
-	return m
 }
 
 func normNumber(n json.Number) any {
@@ -83,20 +174,11 @@ func normNumber(n json.Number) any {
 	return s
 }
 
-// UnmarshalJSON decodes arguments keeping integers exact.
-func (a *Args) UnmarshalJSON(b []byte) error {
-	var m map[string]any
-	if err := decodeExact(b, &m); err != nil {
-		return fmt.Errorf("decode args: %w", err)
-	}
-	*a = Args(normMap(m))
-	return nil
-}
-
 // Int returns the named argument as a signed integer. ok is false when the
 // argument is absent, not an integer, or does not fit in int64.
 func (a Args) Int(name string) (v int64, ok bool) {
-	switch x := a[name].(type) {
+	x, _ := a.Get(name)
+	switch x := x.(type) {
 	case int64:
 		return x, true
 	case uint64:
@@ -110,7 +192,8 @@ func (a Args) Int(name string) (v int64, ok bool) {
 // Uint returns the named argument as an unsigned integer. ok is false when
 // the argument is absent, negative or not an integer.
 func (a Args) Uint(name string) (v uint64, ok bool) {
-	switch x := a[name].(type) {
+	x, _ := a.Get(name)
+	switch x := x.(type) {
 	case int64:
 		if x >= 0 {
 			return uint64(x), true
@@ -123,30 +206,29 @@ func (a Args) Uint(name string) (v uint64, ok bool) {
 
 // String returns the named argument as a string.
 func (a Args) String(name string) (v string, ok bool) {
-	v, ok = a[name].(string)
+	x, _ := a.Get(name)
+	v, ok = x.(string)
 	return v, ok
 }
 
 // Bool returns the named argument as a boolean.
 func (a Args) Bool(name string) (v bool, ok bool) {
-	v, ok = a[name].(bool)
+	x, _ := a.Get(name)
+	v, ok = x.(bool)
 	return v, ok
 }
 
-// Object returns the named argument as a nested object, such as the
-// description of a file descriptor.
+// Object returns the named argument as a nested object, such as one
+// vmsplice iovec segment or the description of a file descriptor.
 func (a Args) Object(name string) (Args, bool) {
-	switch x := a[name].(type) {
-	case map[string]any:
-		return Args(x), true
-	case Args:
-		return x, true
-	}
-	return nil, false
+	x, _ := a.Get(name)
+	v, ok := x.(Args)
+	return v, ok
 }
 
 // List returns the named argument as a list, such as vmsplice's iov.
 func (a Args) List(name string) ([]any, bool) {
-	v, ok := a[name].([]any)
+	x, _ := a.Get(name)
+	v, ok := x.([]any)
 	return v, ok
 }

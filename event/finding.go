@@ -124,8 +124,8 @@ func DecodeFinding(b []byte) (*Finding, error) {
 	if err := decodeExact(b, &f); err != nil {
 		return nil, fmt.Errorf("decode finding: %w", err)
 	}
-	if f.Data != nil {
-		f.Data = normMap(f.Data)
+	for k, v := range f.Data {
+		f.Data[k] = plain(Normalize(v))
 	}
 	return &f, nil
 }

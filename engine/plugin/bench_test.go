@@ -22,7 +22,7 @@ func benchEvents() []*event.Event {
 		out = append(out, &event.Event{
 			Name: event.NameVmsplice, Time: time.Unix(1700000000, int64(i)).UTC(), Host: "bench",
 			Process: event.Process{PID: uint32(100 + i%7), TID: uint32(100 + i%7), UID: 1000, Comm: "bench", Exe: "/usr/bin/bench"},
-			Args: event.Args{
+			Args: args(map[string]any{
 				"fd": int64(4), "iov_addr": int64(0x7ffd0000), "nr_segs": int64(2), "flags": flags,
 				"flag_names": []any{}, "user_limit": int64(140737488351232), "segs_scanned": int64(2),
 				"kernel_segs": int64(0), "kernel_first": int64(-1), "overlong_segs": int64(0),
@@ -31,7 +31,7 @@ func benchEvents() []*event.Event {
 					map[string]any{"base": int64(0x7ffd1000), "len": int64(4096)},
 					map[string]any{"base": int64(0x7ffd3000), "len": int64(4096)},
 				},
-			},
+			}),
 			Ret: 8192,
 		})
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/splicewatch/splicewatch/event"
 )
 
-var gift = &event.Event{Name: event.NameVmsplice, Process: event.Process{PID: 1}, Args: event.Args{"flags": int64(8)}}
+var gift = &event.Event{Name: event.NameVmsplice, Process: event.Process{PID: 1}, Args: args(map[string]any{"flags": int64(8)})}
 
 // recovers sends ok events until the faulty plugin answers one again.
 func recovers(t *testing.T, h *host) {

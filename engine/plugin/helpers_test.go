@@ -215,7 +215,7 @@ func testEvent(action string) *event.Event {
 	return &event.Event{
 		Name: "test", Time: time.Unix(1700000000, 0).UTC(), Host: "h",
 		Process: event.Process{PID: 42, Comm: "t"},
-		Args:    event.Args{"action": action},
+		Args:    args(map[string]any{"action": action}),
 	}
 }
 
@@ -235,3 +235,6 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// args builds event arguments from a map, in name order.
+func args(m map[string]any) event.Args { return event.Normalize(m).(event.Args) }

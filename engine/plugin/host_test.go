@@ -29,10 +29,10 @@ func TestExamplePluginEndToEnd(t *testing.T) {
 	gift := &event.Event{
 		Name: event.NameVmsplice, Time: time.Unix(1700000000, 5).UTC(), Host: "h",
 		Process: event.Process{PID: 7, Comm: "exploit"},
-		Args:    event.Args{"fd": int64(4), "flags": int64(8), "nr_segs": int64(1), "iov_addr": uint64(0xffffffffff600000)},
+		Args:    args(map[string]any{"fd": int64(4), "flags": int64(8), "nr_segs": int64(1), "iov_addr": uint64(0xffffffffff600000)}),
 		Ret:     -14,
 	}
-	plain := &event.Event{Name: event.NameVmsplice, Process: event.Process{PID: 8}, Args: event.Args{"flags": int64(0)}}
+	plain := &event.Event{Name: event.NameVmsplice, Process: event.Process{PID: 8}, Args: args(map[string]any{"flags": int64(0)})}
 	h.send(plain)
 	h.send(gift)
 	h.send(plain)
@@ -100,7 +100,7 @@ func TestCloseReachesSignatures(t *testing.T) {
 	marker := filepath.Join(out, "closed")
 	h := load(t, &Config{Dir: dir, Allow: allowAll(t, dir, "faulty")})
 	ev := testEvent("marker")
-	ev.Args["path"] = marker
+	ev.Args.Set("path", marker)
 	h.send(ev)
 	h.send(testEvent("ok"))
 	if err := h.eng.Close(); err != nil {

@@ -18,12 +18,12 @@ func benchEvents() []*event.Event {
 			Name: []string{event.NameVmsplice, event.NameSplice, event.NameTee}[i%3],
 			Time: t0.Add(time.Duration(i) * time.Millisecond), Host: "bench",
 			Process: event.Process{PID: uint32(100 + i%7), TID: uint32(100 + i%7), Comm: "bench"},
-			Args: event.Args{
+			Args: args(map[string]any{
 				"fd": int64(4), "iov_addr": int64(0x7ffd0000), "nr_segs": int64(2), "flags": int64(0),
 				"flag_names": []any{}, "user_limit": int64(140737488351232), "segs_scanned": int64(2),
 				"kernel_segs": int64(0), "kernel_first": int64(-1), "overlong_segs": int64(0),
 				"iov": []any{map[string]any{"base": int64(0x7ffd1000), "len": int64(4096)}},
-			},
+			}),
 			Ret: 4096,
 		}
 		if i%5 == 0 {

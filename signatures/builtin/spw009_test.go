@@ -144,3 +144,6 @@ func TestFailedZeroCopyBurstBoundedMemory(t *testing.T) {
 		t.Errorf("found %d bursts in the flood, want the attacker's 1", found)
 	}
 }
+
+// args builds event arguments from a map, in name order.
+func args(m map[string]any) event.Args { return event.Normalize(m).(event.Args) }

@@ -29,24 +29,19 @@ func (largeSplice) OnEvent(ev *event.Event, emit func(map[string]any)) error {
 // and whether the argument is present with that type. Integers are exact,
 // so a kernel address is read with Uint.
 func Example_accessors() {
-	ev := &event.Event{
-		Name:    event.NameVmsplice,
-		Process: event.Process{PID: 4242, Comm: "poc"},
-		Args: event.Args{
-			"fd":                int64(5),
-			"kernel_first_base": uint64(0xffffffffff600000),
-			"flag_names":        []any{"SPLICE_F_GIFT"},
-			"iov_read_error":    false,
-			"iov":               []any{map[string]any{"base": int64(0x7ffd1000), "len": int64(4096)}},
-		},
-		Ret: -14,
-	}
+	ev := &event.Event{Name: event.NameVmsplice, Process: event.Process{PID: 4242, Comm: "poc"}, Ret: -14}
+	ev.Args.Add("fd", 5)
+	ev.Args.AddUint("kernel_first_base", 0xffffffffff600000)
+	ev.Args.Add("flag_names", []any{"SPLICE_F_GIFT"})
+	ev.Args.Add("iov_read_error", false)
+	ev.Args.Add("iov", []any{map[string]any{"base": 0x7ffd1000, "len": 4096}})
+
 	fd, _ := ev.Args.Int("fd")
 	addr, _ := ev.Args.Uint("kernel_first_base")
 	flags, _ := ev.Args.List("flag_names")
 	readErr, _ := ev.Args.Bool("iov_read_error")
 	iov, _ := ev.Args.List("iov")
-	seg0 := event.Args(iov[0].(map[string]any))
+	seg0 := iov[0].(event.Args) // nested objects are event.Args
 	segLen, _ := seg0.Int("len")
 	_, ok := ev.Args.String("fd") // present, but not a string
 	fmt.Println(ev.Process.PID, ev.Process.Comm, ev.Ret)
@@ -60,7 +55,8 @@ func Example_accessors() {
 // it; as a plugin, main calls sdk.Serve(largeSplice{}).
 func ExampleSignature() {
 	var sig sdk.Signature = largeSplice{}
-	ev := &event.Event{Name: event.NameSplice, Process: event.Process{Comm: "cp"}, Args: event.Args{"len": int64(4 << 20)}, Ret: 4 << 20}
+	ev := &event.Event{Name: event.NameSplice, Process: event.Process{Comm: "cp"}, Ret: 4 << 20}
+	ev.Args.Add("len", 4<<20)
 	_ = sig.OnEvent(ev, func(data map[string]any) {
 		fmt.Println(sig.Metadata().ID, data["len"], data["comm"], data["ok"])
 	})

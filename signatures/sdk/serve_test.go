@@ -47,7 +47,7 @@ func TestDispatcher(t *testing.T) {
 	for _, e := range []struct{ name, do string }{
 		{"vmsplice", "find"}, {"tee", "find"}, {"splice", "find"}, {"vmsplice", "panic"}, {"tee", "error"}, {"tee", "unencodable"},
 	} {
-		m, err := protocol.FromEvent(&event.Event{Name: e.name, Process: event.Process{PID: 9}, Args: event.Args{"do": e.do}})
+		m, err := protocol.FromEvent(&event.Event{Name: e.name, Process: event.Process{PID: 9}, Args: args(map[string]any{"do": e.do})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,3 +88,6 @@ func TestDispatcher(t *testing.T) {
 		t.Errorf("close: %v, closed %v %v", err, a.closed, b.closed)
 	}
 }
+
+// args builds event arguments from a map, in name order.
+func args(m map[string]any) event.Args { return event.Normalize(m).(event.Args) }

@@ -57,7 +57,7 @@ func ToEvent(m *Event) (*event.Event, error) {
 			Comm: p.GetComm(), Exe: p.GetExe(), CgroupID: p.GetCgroupId(), MntNS: p.GetMntNs(),
 			PidNS: p.GetPidNs(), ContainerID: p.GetContainerId(),
 		},
-		Args:       event.Args(args),
+		Args:       args,
 		Ret:        m.GetRet(),
 		DurationNS: m.GetDurationNs(),
 	}, nil
@@ -81,10 +81,10 @@ func ToRule(m *Rule) event.Rule {
 
 // FromData encodes a finding's data as an Args message.
 func FromData(data map[string]any) ([]byte, error) {
-	return AppendArgs(nil, data)
+	return AppendData(nil, data)
 }
 
 // ToData decodes a finding's data from an Args message.
 func ToData(b []byte) (map[string]any, error) {
-	return DecodeArgs(b)
+	return DecodeData(b)
 }

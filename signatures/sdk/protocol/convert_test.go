@@ -14,13 +14,13 @@ import (
 
 func TestEventRoundTrip(t *testing.T) {
 	ev := benchEvent()
-	ev.Args["kernel_first_base"] = uint64(0xffffffffff600000)
-	ev.Args["off_in_value"] = int64(-1)
-	ev.Args["ratio"] = 0.5
-	ev.Args["nothing"] = nil
-	ev.Args["fd_in_info"] = map[string]any{"type": "pipe", "inode": uint64(1) << 63, "ends": []any{"read", "write"}}
-	ev.Args["flag_names"] = []any{"SPLICE_F_GIFT"}
-	ev.Args["empty"] = []any{}
+	ev.Args.Set("kernel_first_base", uint64(0xffffffffff600000))
+	ev.Args.Set("off_in_value", int64(-1))
+	ev.Args.Set("ratio", 0.5)
+	ev.Args.Set("nothing", nil)
+	ev.Args.Set("fd_in_info", map[string]any{"type": "pipe", "inode": uint64(1) << 63, "ends": []any{"read", "write"}})
+	ev.Args.Set("flag_names", []any{"SPLICE_F_GIFT"})
+	ev.Args.Set("empty", []any{})
 	ev.DurationNS = 1234
 	ev.Time = time.Unix(1700000000, 123456789).UTC()
 	m, err := FromEvent(ev)
@@ -47,11 +47,11 @@ func TestEventRoundTrip(t *testing.T) {
 	}
 }
 
-// TestArgsAreProtobuf checks AppendArgs and DecodeArgs against the
+// TestArgsAreProtobuf checks AppendData and DecodeData against the
 // generated code, in both directions.
 func TestArgsAreProtobuf(t *testing.T) {
 	in := map[string]any{"a": int64(-3), "b": uint64(1) << 63, "c": "x", "d": []any{true, 1.5}, "e": map[string]any{"f": nil}}
-	raw, err := AppendArgs(nil, in)
+	raw, err := AppendData(nil, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,9 +66,9 @@ func TestArgsAreProtobuf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeArgs(again)
+	got, err := DecodeData(again)
 	if err != nil {
-		t.Fatalf("DecodeArgs cannot read the generated encoding: %v", err)
+		t.Fatalf("DecodeData cannot read the generated encoding: %v", err)
 	}
 	if !reflect.DeepEqual(got, in) {
 		t.Errorf("got %#v, want %#v", got, in)
@@ -103,6 +103,9 @@ func TestDecodeArgsRejectsMalformed(t *testing.T) {
 			if _, err := DecodeArgs(tt.raw); !errors.Is(err, ErrMalformed) {
 				t.Errorf("DecodeArgs: %v, want ErrMalformed", err)
 			}
+			if _, err := DecodeData(tt.raw); !errors.Is(err, ErrMalformed) {
+				t.Errorf("DecodeData: %v, want ErrMalformed", err)
+			}
 		})
 	}
 }
@@ -113,16 +116,19 @@ func TestAppendArgsRejectsUnsupported(t *testing.T) {
 		deep = []any{deep}
 	}
 	for _, v := range []any{struct{}{}, make(chan int), deep, map[string]any{"x": []int{1}}} {
-		if _, err := AppendArgs(nil, map[string]any{"v": v}); !errors.Is(err, ErrMalformed) {
+		if _, err := AppendData(nil, map[string]any{"v": v}); !errors.Is(err, ErrMalformed) {
+			t.Errorf("AppendData(%T): %v, want ErrMalformed", v, err)
+		}
+		if _, err := AppendArgs(nil, event.Args{{Name: "v", Value: v}}); !errors.Is(err, ErrMalformed) {
 			t.Errorf("AppendArgs(%T): %v, want ErrMalformed", v, err)
 		}
 	}
 	// Go integer types and []string are accepted and normalised.
-	raw, err := AppendArgs(nil, map[string]any{"i": 7, "u": uint32(8), "s": []string{"a"}, "a": event.Args{"x": int16(-1)}})
+	raw, err := AppendData(nil, map[string]any{"i": 7, "u": uint32(8), "s": []string{"a"}, "a": args(map[string]any{"x": int16(-1)})})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := DecodeArgs(raw)
+	got, err := DecodeData(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

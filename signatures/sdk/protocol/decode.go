@@ -9,26 +9,59 @@ import (
 	"github.com/splicewatch/splicewatch/event"
 )
 
-// DecodeArgs decodes an Args message into a map, the way event.Args holds
-// values. A value without a known kind, nesting deeper than MaxDepth or
-// bytes that are not protobuf are errors wrapping ErrMalformed.
-func DecodeArgs(b []byte) (map[string]any, error) {
-	return decodeEntries(b, fieldArgsValues, 0)
+// DecodeArgs decodes an Args message into event arguments, in the order
+// they were encoded; nested objects become event.Args, as in events the
+// sensor builds. A value without a known kind, nesting deeper than MaxDepth
+// or bytes that are not protobuf are errors wrapping ErrMalformed.
+func DecodeArgs(b []byte) (event.Args, error) {
+	d := decoder{}
+	return d.args(b, fieldArgsValues, 0)
 }
 
-// decodeEntries decodes every field number field of message b as a named
-// Value, skipping other fields.
-func decodeEntries(b []byte, field protowire.Number, depth int) (map[string]any, error) {
+// DecodeData decodes an Args message into a finding's data; nested objects
+// become map[string]any, as event.DecodeFinding gives them.
+func DecodeData(b []byte) (map[string]any, error) {
+	d := decoder{plain: true}
+	return d.object(b, fieldArgsValues, 0)
+}
+
+// decoder decodes Value messages; plain selects map[string]any over
+// event.Args for objects.
+type decoder struct {
+	plain bool
+}
+
+func (d decoder) args(b []byte, field protowire.Number, depth int) (event.Args, error) {
 	if depth > MaxDepth {
 		return nil, errDepth
 	}
-	n := 0
-	if err := eachValue(b, field, func([]byte) error { n++; return nil }); err != nil {
+	n, err := count(b, field)
+	if err != nil {
+		return nil, err
+	}
+	out := make(event.Args, 0, n)
+	err = eachValue(b, field, func(v []byte) error {
+		name, val, err := d.value(v, depth+1)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, event.Arg{Name: name, Value: val})
+		return nil
+	})
+	return out, err
+}
+
+func (d decoder) object(b []byte, field protowire.Number, depth int) (map[string]any, error) {
+	if depth > MaxDepth {
+		return nil, errDepth
+	}
+	n, err := count(b, field)
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]any, n)
-	err := eachValue(b, field, func(v []byte) error {
-		name, val, err := decodeValue(v, depth+1)
+	err = eachValue(b, field, func(v []byte) error {
+		name, val, err := d.value(v, depth+1)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -38,8 +71,15 @@ func decodeEntries(b []byte, field protowire.Number, depth int) (map[string]any,
 	return out, err
 }
 
+// count returns how many field number field b holds.
+func count(b []byte, field protowire.Number) (int, error) {
+	n := 0
+	err := eachValue(b, field, func([]byte) error { n++; return nil })
+	return n, err
+}
+
 // eachValue calls fn with the bytes of every length-delimited field number
-// field in b.
+// field in b, skipping other fields.
 func eachValue(b []byte, field protowire.Number, fn func([]byte) error) error {
 	for len(b) > 0 {
 		num, typ, n := protowire.ConsumeTag(b)
@@ -67,16 +107,12 @@ func eachValue(b []byte, field protowire.Number, fn func([]byte) error) error {
 	return nil
 }
 
-// decodeValue decodes one Value message into its name and Go value.
-func decodeValue(b []byte, depth int) (name string, val any, err error) {
+// value decodes one Value message into its name and Go value.
+func (d decoder) value(b []byte, depth int) (name string, val any, err error) {
 	var (
-		kind  Kind
-		i     int64
-		u     uint64
-		f     float64
-		s     string
-		bl    bool
-		items bool
+		kind Kind
+		x    [fieldItems + 1]uint64 // varint and fixed64 fields by number
+		s    string
 	)
 	for rest := b; len(rest) > 0; {
 		num, typ, n := protowire.ConsumeTag(rest)
@@ -84,13 +120,13 @@ func decodeValue(b []byte, depth int) (name string, val any, err error) {
 			return "", nil, malformed(n)
 		}
 		rest = rest[n:]
-		var x uint64
-		switch {
-		case typ == protowire.VarintType:
-			x, n = protowire.ConsumeVarint(rest)
-		case typ == protowire.Fixed64Type:
-			x, n = protowire.ConsumeFixed64(rest)
-		case typ == protowire.BytesType:
+		var u uint64
+		switch typ {
+		case protowire.VarintType:
+			u, n = protowire.ConsumeVarint(rest)
+		case protowire.Fixed64Type:
+			u, n = protowire.ConsumeFixed64(rest)
+		case protowire.BytesType:
 			var v []byte
 			v, n = protowire.ConsumeBytes(rest)
 			switch num {
@@ -98,8 +134,6 @@ func decodeValue(b []byte, depth int) (name string, val any, err error) {
 				name = intern(v)
 			case fieldString:
 				s = string(v)
-			case fieldItems:
-				items = true
 			}
 		default:
 			n = protowire.ConsumeFieldValue(num, typ, rest)
@@ -108,48 +142,43 @@ func decodeValue(b []byte, depth int) (name string, val any, err error) {
 			return "", nil, malformed(n)
 		}
 		rest = rest[n:]
-		switch num {
-		case fieldKind:
-			kind = Kind(x)
-		case fieldInt:
-			i = int64(x)
-		case fieldUint:
-			u = x
-		case fieldFloat:
-			f = math.Float64frombits(x)
-		case fieldBool:
-			bl = x != 0
+		if num == fieldKind {
+			kind = Kind(u)
+		} else if num > 0 && int(num) < len(x) {
+			x[num] = u
 		}
 	}
 	switch kind {
 	case Kind_KIND_NULL:
 		return name, nil, nil
 	case Kind_KIND_INT:
-		return name, i, nil
+		return name, int64(x[fieldInt]), nil
 	case Kind_KIND_UINT:
-		return name, event.Normalize(u), nil
+		return name, event.Normalize(x[fieldUint]), nil
 	case Kind_KIND_FLOAT:
-		return name, f, nil
+		return name, math.Float64frombits(x[fieldFloat]), nil
 	case Kind_KIND_STRING:
 		return name, s, nil
 	case Kind_KIND_BOOL:
-		return name, bl, nil
+		return name, x[fieldBool] != 0, nil
 	case Kind_KIND_LIST:
 		if depth > MaxDepth {
 			return name, nil, errDepth
 		}
 		list := []any{}
-		if items {
-			err = eachValue(b, fieldItems, func(v []byte) error {
-				_, e, err := decodeValue(v, depth+1)
-				list = append(list, e)
-				return err
-			})
-		}
+		err = eachValue(b, fieldItems, func(v []byte) error {
+			_, e, err := d.value(v, depth+1)
+			list = append(list, e)
+			return err
+		})
 		return name, list, err
 	case Kind_KIND_MAP:
-		m, err := decodeEntries(b, fieldItems, depth)
-		return name, m, err
+		if d.plain {
+			m, err := d.object(b, fieldItems, depth)
+			return name, m, err
+		}
+		a, err := d.args(b, fieldItems, depth)
+		return name, a, err
 	}
 	return name, nil, fmt.Errorf("value of unknown kind %d: %w", kind, ErrMalformed)
 }

@@ -9,11 +9,11 @@ import (
 	"github.com/splicewatch/splicewatch/event"
 )
 
-// Field numbers of Args and Value in plugin.proto. AppendArgs and
-// DecodeArgs read and write those messages directly with protowire, from
-// and to Go maps, without a Value struct per argument: several times
+// Field numbers of Args and Value in plugin.proto. AppendArgs, AppendData
+// and the decoders read and write those messages directly with protowire,
+// from and to Go values, without a Value struct per argument: several times
 // cheaper than the generated code. Any protobuf library decodes the bytes
-// as an Args message, and DecodeArgs accepts any valid encoding of one.
+// as an Args message, and the decoders accept any valid encoding of one.
 const (
 	fieldArgsValues = 1
 	fieldKind       = 1
@@ -28,24 +28,48 @@ const (
 
 var errDepth = fmt.Errorf("nested deeper than %d: %w", MaxDepth, ErrMalformed)
 
-// AppendArgs appends to b the encoding of an Args message holding m.
-// Values must be of the types event.Args holds (Go integer types are
-// normalised); anything else is an error wrapping ErrMalformed.
-func AppendArgs(b []byte, m map[string]any) ([]byte, error) {
-	if b == nil {
-		n, err := sizeEntries(0, m, 0)
-		if err != nil {
-			return nil, err
-		}
-		b = make([]byte, 0, n)
+// AppendArgs appends to b the encoding of an Args message holding a, in
+// order. Values must be of the types event.Args holds (Go integer types
+// and maps are normalised); anything else is an error wrapping
+// ErrMalformed.
+func AppendArgs(b []byte, a event.Args) ([]byte, error) {
+	n, err := sizeValue("", a, 0)
+	if err != nil {
+		return nil, err
 	}
-	return appendEntries(b, fieldArgsValues, m, 0)
+	b = grow(b, n)
+	return appendArgs(b, fieldArgsValues, a, 0)
 }
 
-func appendEntries(b []byte, field protowire.Number, m map[string]any, depth int) ([]byte, error) {
-	if depth > MaxDepth {
-		return nil, errDepth
+// AppendData appends to b the encoding of an Args message holding a
+// finding's data.
+func AppendData(b []byte, m map[string]any) ([]byte, error) {
+	n, err := sizeValue("", m, 0)
+	if err != nil {
+		return nil, err
 	}
+	b = grow(b, n)
+	return appendMap(b, fieldArgsValues, m, 0)
+}
+
+func grow(b []byte, n int) []byte {
+	if cap(b)-len(b) < n {
+		b = append(make([]byte, 0, len(b)+n), b...)
+	}
+	return b
+}
+
+func appendArgs(b []byte, field protowire.Number, a event.Args, depth int) ([]byte, error) {
+	var err error
+	for _, arg := range a {
+		if b, err = appendValue(b, field, arg.Name, arg.Value, depth+1); err != nil {
+			return nil, fmt.Errorf("%s: %w", arg.Name, err)
+		}
+	}
+	return b, nil
+}
+
+func appendMap(b []byte, field protowire.Number, m map[string]any, depth int) ([]byte, error) {
 	var err error
 	for k, v := range m {
 		if b, err = appendValue(b, field, k, v, depth+1); err != nil {
@@ -64,6 +88,7 @@ func appendValue(b []byte, field protowire.Number, name string, v any, depth int
 	}
 	b = protowire.AppendTag(b, field, protowire.BytesType)
 	b = protowire.AppendVarint(b, uint64(n))
+	v = scalar(v)
 	kind, _ := kindOf(v)
 	b = protowire.AppendTag(b, fieldKind, protowire.VarintType)
 	b = protowire.AppendVarint(b, uint64(kind))
@@ -72,15 +97,12 @@ func appendValue(b []byte, field protowire.Number, name string, v any, depth int
 		b = protowire.AppendString(b, name)
 	}
 	switch x := v.(type) {
-	case int64, int, int32, int16, int8, uint64, uint, uint32, uint16, uint8:
-		switch y := event.Normalize(x).(type) {
-		case int64:
-			b = protowire.AppendTag(b, fieldInt, protowire.VarintType)
-			b = protowire.AppendVarint(b, uint64(y))
-		case uint64:
-			b = protowire.AppendTag(b, fieldUint, protowire.VarintType)
-			b = protowire.AppendVarint(b, y)
-		}
+	case int64:
+		b = protowire.AppendTag(b, fieldInt, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(x))
+	case uint64:
+		b = protowire.AppendTag(b, fieldUint, protowire.VarintType)
+		b = protowire.AppendVarint(b, x)
 	case float64:
 		b = protowire.AppendTag(b, fieldFloat, protowire.Fixed64Type)
 		b = protowire.AppendFixed64(b, math.Float64bits(x))
@@ -101,30 +123,51 @@ func appendValue(b []byte, field protowire.Number, name string, v any, depth int
 			b, _ = appendValue(b, fieldItems, "", e, depth+1)
 		}
 	case map[string]any:
-		return appendEntries(b, fieldItems, x, depth)
+		return appendMap(b, fieldItems, x, depth)
 	case event.Args:
-		return appendEntries(b, fieldItems, x, depth)
+		return appendArgs(b, fieldItems, x, depth)
 	}
 	return b, nil
 }
 
-// kindOf classifies a Go value.
+// scalar converts Go integer types to int64, or uint64 above MaxInt64.
+func scalar(v any) any {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int8:
+		return int64(x)
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case uint8:
+		return int64(x)
+	case uint16:
+		return int64(x)
+	case uint32:
+		return int64(x)
+	case uint:
+		return scalar(uint64(x))
+	case uint64:
+		if x <= math.MaxInt64 {
+			return int64(x)
+		}
+	case float32:
+		return float64(x)
+	}
+	return v
+}
+
+// kindOf classifies a value already passed through scalar.
 func kindOf(v any) (Kind, bool) {
 	switch v.(type) {
 	case nil:
 		return Kind_KIND_NULL, true
-	case int64, int, int32, int16, int8, uint32, uint16, uint8:
+	case int64:
 		return Kind_KIND_INT, true
 	case uint64:
-		if v.(uint64) > math.MaxInt64 {
-			return Kind_KIND_UINT, true
-		}
-		return Kind_KIND_INT, true
-	case uint:
-		if uint64(v.(uint)) > math.MaxInt64 {
-			return Kind_KIND_UINT, true
-		}
-		return Kind_KIND_INT, true
+		return Kind_KIND_UINT, true
 	case float64:
 		return Kind_KIND_FLOAT, true
 	case string:
@@ -144,6 +187,7 @@ func sizeValue(name string, v any, depth int) (int, error) {
 	if depth > MaxDepth {
 		return 0, errDepth
 	}
+	v = scalar(v)
 	kind, ok := kindOf(v)
 	if !ok {
 		return 0, fmt.Errorf("unsupported type %T: %w", v, ErrMalformed)
@@ -152,7 +196,23 @@ func sizeValue(name string, v any, depth int) (int, error) {
 	if name != "" {
 		n += 1 + protowire.SizeBytes(len(name))
 	}
+	add := func(name string, e any) error {
+		s, err := sizeValue(name, e, depth+1)
+		if err != nil {
+			if name != "" {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			return err
+		}
+		n += 1 + protowire.SizeBytes(s)
+		return nil
+	}
+	var err error
 	switch x := v.(type) {
+	case int64:
+		n += 1 + protowire.SizeVarint(uint64(x))
+	case uint64:
+		n += 1 + protowire.SizeVarint(x)
 	case float64:
 		n += 1 + 8
 	case string:
@@ -161,39 +221,26 @@ func sizeValue(name string, v any, depth int) (int, error) {
 		n += 2
 	case []any:
 		for _, e := range x {
-			m, err := sizeValue("", e, depth+1)
-			if err != nil {
-				return 0, err
+			if err = add("", e); err != nil {
+				break
 			}
-			n += 1 + protowire.SizeBytes(m)
 		}
 	case []string:
 		for _, e := range x {
 			n += 1 + protowire.SizeBytes(2+1+protowire.SizeBytes(len(e)))
 		}
 	case map[string]any:
-		return sizeEntries(n, x, depth)
+		for k, e := range x {
+			if err = add(k, e); err != nil {
+				break
+			}
+		}
 	case event.Args:
-		return sizeEntries(n, x, depth)
-	case nil:
-	default: // an integer
-		switch y := event.Normalize(x).(type) {
-		case int64:
-			n += 1 + protowire.SizeVarint(uint64(y))
-		case uint64:
-			n += 1 + protowire.SizeVarint(y)
+		for _, arg := range x {
+			if err = add(arg.Name, arg.Value); err != nil {
+				break
+			}
 		}
 	}
-	return n, nil
-}
-
-func sizeEntries(n int, m map[string]any, depth int) (int, error) {
-	for k, e := range m {
-		s, err := sizeValue(k, e, depth+1)
-		if err != nil {
-			return 0, fmt.Errorf("%s: %w", k, err)
-		}
-		n += 1 + protowire.SizeBytes(s)
-	}
-	return n, nil
+	return n, err
 }

@@ -20,6 +20,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	"github.com/splicewatch/splicewatch/event"
 	"github.com/splicewatch/splicewatch/signatures/sdk/protocol"
 )
 
@@ -49,7 +50,7 @@ func (f faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.F
 			out.Findings = append(out.Findings, &protocol.Finding{Event: uint32(i), Data: m})
 		}
 		args := decode(ev)
-		action, _ := args["action"].(string)
+		action, _ := args.String("action")
 		switch action {
 		case "ok":
 			add(map[string]any{"ok": true})
@@ -67,7 +68,7 @@ func (f faulty) Evaluate(_ context.Context, b *protocol.EventBatch) (*protocol.F
 			)
 			add(map[string]any{"ok": true})
 		case "marker":
-			*f.marker, _ = args["path"].(string)
+			*f.marker, _ = args.String("path")
 		case "flood":
 			for range 1000 {
 				add(map[string]any{"flood": true})
@@ -84,7 +85,7 @@ func (f faulty) Close(context.Context) error {
 	return os.WriteFile(*f.marker, []byte("closed"), 0o644)
 }
 
-func decode(ev *protocol.Event) map[string]any {
+func decode(ev *protocol.Event) event.Args {
 	args, err := protocol.DecodeArgs(ev.GetArgs())
 	if err != nil {
 		panic(err)

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * File descriptor context: what an fd argument referred to at the moment
+ * of the call (type, inode, owner, mode, open mode, pipe ring state), and
+ * the path of a file, built by a bounded walk over dentries and mounts.
+ * Everything is read from kernel memory, so the answer stays right even
+ * if the fd is closed or replaced right after the call.
+ */
+#ifndef SW_FD_H
+#define SW_FD_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+
+#include "sw_core.h"
+#include "sw_event.h"
+
+#define SW_S_IFMT 0170000
+#define SW_S_IFSOCK 0140000
+#define SW_S_IFREG 0100000
+#define SW_S_IFBLK 0060000
+#define SW_S_IFCHR 0020000
+#define SW_S_IFIFO 0010000
+
+#define SW_FMODE_WRITE 0x2
+#define SW_PIPE_BUF_FLAG_CAN_MERGE 0x10
+
+#define SW_PATH_DEPTH 24 /* path components walked at most */
+#define SW_PATH_WORK 512 /* bytes the walk may fill, right to left */
+
+struct sw_path_buf {
+	char buf[2 * SW_PATH_WORK]; /* twice the working size keeps masked offsets in bounds */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sw_path_buf);
+} sw_pathbuf SEC(".maps");
+
+/* sw_fd_file returns the struct file behind fd in the current task. */
+static __always_inline struct file *sw_fd_file(__s64 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *f = 0;
+
+	if (fd < 0)
+		return 0;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || (__u64)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline __u32 sw_fd_type(__u32 mode)
+{
+	switch (mode & SW_S_IFMT) {
+	case SW_S_IFIFO:
+		return SW_FD_PIPE;
+	case SW_S_IFREG:
+		return SW_FD_FILE;
+	case SW_S_IFSOCK:
+		return SW_FD_SOCKET;
+	case SW_S_IFCHR:
+		return SW_FD_CHR;
+	case SW_S_IFBLK:
+		return SW_FD_BLK;
+	}
+	return SW_FD_OTHER;
+}
+
+/* sw_fd_fill describes f in d and returns its pipe, if it is one. */
+static __always_inline struct pipe_inode_info *sw_fd_fill(struct sw_fd *d, struct file *f)
+{
+	struct inode *inode;
+	struct pipe_inode_info *pipe;
+
+	__builtin_memset(d, 0, sizeof(*d));
+	if (!f)
+		return 0;
+	inode = BPF_CORE_READ(f, f_inode);
+	d->f_mode = BPF_CORE_READ(f, f_mode);
+	d->f_flags = BPF_CORE_READ(f, f_flags);
+	d->mode = BPF_CORE_READ(inode, i_mode);
+	d->type = sw_fd_type(d->mode);
+	d->ino = BPF_CORE_READ(inode, i_ino);
+	d->uid = BPF_CORE_READ(inode, i_uid.val);
+	d->gid = BPF_CORE_READ(inode, i_gid.val);
+	d->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	d->size = BPF_CORE_READ(inode, i_size);
+	if (d->type == SW_FD_CHR || d->type == SW_FD_BLK)
+		d->rdev = BPF_CORE_READ(inode, i_rdev);
+	if (d->type != SW_FD_PIPE)
+		return 0;
+	pipe = BPF_CORE_READ(f, private_data);
+	if (!pipe)
+		return 0;
+	d->pipe_head = BPF_CORE_READ(pipe, head);
+	d->pipe_tail = BPF_CORE_READ(pipe, tail);
+	d->pipe_ring_size = BPF_CORE_READ(pipe, ring_size);
+	d->pipe_readers = BPF_CORE_READ(pipe, readers);
+	d->pipe_writers = BPF_CORE_READ(pipe, writers);
+	return pipe;
+}
+
+/* sw_pipe_newest_flags returns the flags of the newest buffer in pipe. */
+static __always_inline __u32 sw_pipe_newest_flags(struct pipe_inode_info *pipe)
+{
+	unsigned int head = BPF_CORE_READ(pipe, head);
+	unsigned int size = BPF_CORE_READ(pipe, ring_size);
+	struct pipe_buffer *bufs = BPF_CORE_READ(pipe, bufs);
+
+	if (!bufs || size == 0 || (size & (size - 1)))
+		return 0;
+	return BPF_CORE_READ(&bufs[(head - 1) & (size - 1)], flags);
+}
+
+struct sw_walk {
+	char *buf;
+	struct dentry *d;
+	struct mount *mnt;
+	struct dentry *root;
+	int pos;
+};
+
+static __always_inline struct mount *sw_real_mount(struct vfsmount *m)
+{
+	return (struct mount *)((char *)m - bpf_core_field_offset(struct mount, mnt));
+}
+
+/* sw_walk_step is a bpf_loop callback: it prepends one path component. */
+static long sw_walk_step(__u32 i, void *ctx)
+{
+	/* Copy the cursor out of the local struct first: BPF_CORE_READ would
+	 * otherwise try to relocate the accesses to sw_walk itself. */
+	struct sw_walk *w = ctx;
+	struct dentry *d = w->d;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	const unsigned char *name;
+	unsigned int len;
+
+	if (d == w->root || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (up == mnt)
+			return 1; /* the root of the mount tree */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->root = BPF_CORE_READ(up, mnt.mnt_root);
+		return 0;
+	}
+	len = BPF_CORE_READ(d, d_name.len);
+	name = BPF_CORE_READ(d, d_name.name);
+	if (!name || len >= w->pos || len > 255)
+		return 1; /* truncated: keep the tail we have */
+	w->pos -= len;
+	bpf_probe_read_kernel(&w->buf[w->pos & (SW_PATH_WORK - 1)], len & 255, name);
+	w->pos--;
+	w->buf[w->pos & (SW_PATH_WORK - 1)] = '/';
+	w->d = parent;
+	return 0;
+}
+
+/* sw_file_path writes the path of f into out, a NUL-terminated string. A
+ * path longer than out keeps its end. */
+static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f)
+{
+	__u32 zero = 0;
+	struct sw_path_buf *pb = bpf_map_lookup_elem(&sw_pathbuf, &zero);
+	struct vfsmount *vfs;
+	struct sw_walk w;
+	int len;
+
+	out[0] = 0;
+	if (!pb || !f)
+		return;
+	vfs = BPF_CORE_READ(f, f_path.mnt);
+	w.buf = pb->buf;
+	w.d = BPF_CORE_READ(f, f_path.dentry);
+	w.mnt = sw_real_mount(vfs);
+	w.root = BPF_CORE_READ(vfs, mnt_root);
+	w.pos = SW_PATH_WORK;
+	bpf_loop(SW_PATH_DEPTH, sw_walk_step, &w, 0);
+	len = SW_PATH_WORK - w.pos;
+	if (len <= 0) {
+		out[0] = '/';
+		out[1] = 0;
+		return;
+	}
+	if (len > SW_PATH_LEN - 1) {
+		w.pos += len - (SW_PATH_LEN - 1);
+		len = SW_PATH_LEN - 1;
+	}
+	bpf_probe_read_kernel(out, len & (SW_PATH_LEN - 1), &pb->buf[w.pos & (SW_PATH_WORK - 1)]);
+	out[len & (SW_PATH_LEN - 1)] = 0;
+}
+
+/* sw_can_write reports whether uid/gid may write the file described by d,
+ * by its open mode and permission bits (root may write anything). */
+static __always_inline int sw_can_write(struct sw_fd *d, __u32 uid, __u32 gid)
+{
+	if (d->f_mode & SW_FMODE_WRITE || uid == 0)
+		return 1;
+	if (d->uid == uid)
+		return !!(d->mode & 0200);
+	if (d->gid == gid)
+		return !!(d->mode & 0020);
+	return !!(d->mode & 0002);
+}
+
+#endif /* SW_FD_H */

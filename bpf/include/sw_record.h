@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * Record building shared by every attach mode.
+ *
+ * An attach mode (tracepoint, kprobe, fentry) only extracts the raw syscall
+ * arguments and calls sw_*_enter() at entry and sw_exit() at exit. The
+ * entry half fills the thread's pending record in place with the arguments
+ * and the facts computed from them; the exit half adds the return value
+ * and sends the record to user space with one bpf_ringbuf_output().
+ */
+#ifndef SW_RECORD_H
+#define SW_RECORD_H
+
+#include "sw_core.h"
+#include "sw_fd.h"
+#include "sw_maps.h"
+#include "sw_scan.h"
+
+static __always_inline void sw_fill_header(struct sw_header *h, __u32 kind)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	struct nsproxy *ns;
+
+	h->ts_enter = bpf_ktime_get_ns();
+	h->ts_exit = 0;
+	h->ret = 0;
+	h->kind = kind;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->ppid = task->real_parent->tgid;
+	ns = task->nsproxy;
+	h->mnt_ns = ns ? ns->mnt_ns->ns.inum : 0;
+	h->pid_ns = ns ? ns->pid_ns_for_children->ns.inum : 0;
+	/* A direct read of the BTF task pointer: cheaper than the helper. */
+	__builtin_memcpy(h->comm, task->comm, sizeof(h->comm));
+}
+
+/* sw_vmsplice_enter records a vmsplice call and scans its whole iovec. */
+static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags)
+{
+	union sw_pending *p = sw_pending_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct sw_vmsplice *r;
+
+	if (!p)
+		return 0;
+	r = &p->vmsplice;
+	sw_fill_header(&r->h, SW_KIND_VMSPLICE);
+	r->fd = fd;
+	r->uiov = uiov;
+	r->nr_segs = nr_segs;
+	r->flags = flags;
+	sw_fd_fill(&r->fd_info, sw_fd_file(fd));
+	sw_scan_iov(r);
+	return 0;
+}
+
+/* sw_path_wanted says whether an fd's path is worth the dentry walk. */
+static __always_inline int sw_path_wanted(__u32 type)
+{
+	return type == SW_FD_FILE || type == SW_FD_CHR || type == SW_FD_BLK;
+}
+
+/* sw_xfer_fds describes both fds of a transfer and the paths of files. */
+static __always_inline void sw_xfer_fds(struct sw_xfer *r)
+{
+	struct file *in = sw_fd_file(r->fd_in);
+	struct file *out = sw_fd_file(r->fd_out);
+
+	r->facts = 0;
+	sw_fd_fill(&r->in, in);
+	r->out_pipe = (__u64)sw_fd_fill(&r->out, out);
+	r->path_in[0] = 0;
+	r->path_out[0] = 0;
+	if (sw_path_wanted(r->in.type))
+		sw_file_path(r->path_in, in);
+	if (sw_path_wanted(r->out.type))
+		sw_file_path(r->path_out, out);
+	/* With a NULL offset the call reads from the file position. */
+	if (in && !r->off_in && r->in.type == SW_FD_FILE) {
+		r->off_in_val = BPF_CORE_READ(in, f_pos);
+		r->valid |= SW_XFER_OFF_IN_VALID;
+	}
+}
+
+/* sw_dirty_pipe sets the Dirty Pipe facts of a file-to-pipe splice at exit. */
+static __always_inline void sw_dirty_pipe(struct sw_xfer *r)
+{
+	struct pipe_inode_info *pipe = (struct pipe_inode_info *)r->out_pipe;
+
+	r->out_pipe = 0; /* never send a kernel pointer */
+	if (!pipe)
+		return;
+	r->out.pipe_buf_flags = sw_pipe_newest_flags(pipe);
+	if (r->in.type != SW_FD_FILE || r->out.type != SW_FD_PIPE || r->h.ret <= 0)
+		return;
+	/* Kernel-confirmed: the buffer just filled from a file may be merged
+	 * into by a later write(), which then lands in the page cache. */
+	if (r->out.pipe_buf_flags & SW_PIPE_BUF_FLAG_CAN_MERGE)
+		r->facts |= SW_FACT_DIRTY_PIPE_MERGE;
+	/* Behavioural: a file the caller cannot write, spliced into a pipe
+	 * whose ring has wrapped, a few bytes from an unaligned offset. */
+	if (!sw_can_write(&r->in, r->h.uid, r->h.gid) && r->out.pipe_ring_size &&
+	    r->out.pipe_head >= r->out.pipe_ring_size && r->len < SW_PAGE_SIZE &&
+	    (r->valid & SW_XFER_OFF_IN_VALID) && (r->off_in_val & (SW_PAGE_SIZE - 1)))
+		r->facts |= SW_FACT_DIRTY_PIPE_SHAPE;
+}
+
+/* sw_xfer_enter records a splice, tee or sendfile call. */
+static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, __s64 fd_out,
+					 __u64 off_out, __u64 len, __u32 flags)
+{
+	union sw_pending *p = sw_pending_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct sw_xfer *r;
+
+	if (!p)
+		return 0;
+	r = &p->xfer;
+	sw_fill_header(&r->h, kind);
+	r->fd_in = fd_in;
+	r->fd_out = fd_out;
+	r->off_in = off_in;
+	r->off_out = off_out;
+	r->len = len;
+	r->flags = flags;
+	r->valid = 0;
+	r->off_in_val = 0;
+	r->off_out_val = 0;
+	if (off_in && !bpf_probe_read_user(&r->off_in_val, sizeof(r->off_in_val), (void *)off_in))
+		r->valid |= SW_XFER_OFF_IN_VALID;
+	if (off_out && !bpf_probe_read_user(&r->off_out_val, sizeof(r->off_out_val), (void *)off_out))
+		r->valid |= SW_XFER_OFF_OUT_VALID;
+	sw_xfer_fds(r);
+	return 0;
+}
+
+/* sw_record_size is the number of bytes of p to send: a vmsplice record
+ * ends after its last copied segment. */
+static __always_inline __u64 sw_record_size(union sw_pending *p)
+{
+	__u64 n;
+
+	if (p->h.kind != SW_KIND_VMSPLICE)
+		return p->xfer.path_out[0] ? sizeof(p->xfer) : __builtin_offsetof(struct sw_xfer, path_out);
+	n = p->vmsplice.read_err ? 0 : p->vmsplice.nr_segs;
+	if (n > SW_IOV_COPY)
+		n = SW_IOV_COPY;
+	return __builtin_offsetof(struct sw_vmsplice, iov) + n * sizeof(struct sw_iovec);
+}
+
+/*
+ * sw_exit completes the calling thread's pending record of the given kind
+ * and sends it. A record of another kind is stale (its exit was missed) and
+ * is dropped.
+ *
+ * Waking the reader on every record costs more than the syscall being
+ * watched, so the reader is woken only when this record makes the buffered
+ * data cross the threshold, or when the record is suspicious. Other records
+ * are collected by the reader's poll timer.
+ */
+static __always_inline int sw_exit(__u32 kind, __s64 ret)
+{
+	union sw_pending *p = sw_pending_get(0);
+	__u64 wake = BPF_RB_NO_WAKEUP;
+	__u64 avail, size;
+
+	if (!p)
+		return 0;
+	if (p->h.kind != kind) {
+		p->h.kind = 0;
+		return 0;
+	}
+	p->h.ret = ret;
+	p->h.ts_exit = bpf_ktime_get_ns();
+	if (kind == SW_KIND_VMSPLICE)
+		sw_recheck_iov(&p->vmsplice);
+	else
+		sw_dirty_pipe(&p->xfer);
+
+	size = sw_record_size(p);
+	avail = bpf_ringbuf_query(&sw_events, BPF_RB_AVAIL_DATA);
+	if (avail < sw_wakeup_bytes && avail + size >= sw_wakeup_bytes)
+		wake = BPF_RB_FORCE_WAKEUP;
+	if (kind == SW_KIND_VMSPLICE ? (p->vmsplice.kernel_segs || p->vmsplice.overlong_segs ||
+					 p->vmsplice.vdso_segs || p->vmsplice.facts)
+				      : p->xfer.facts != 0)
+		wake = BPF_RB_FORCE_WAKEUP;
+	if (size > sizeof(*p))
+		size = sizeof(*p);
+	if (bpf_ringbuf_output(&sw_events, p, size, wake))
+		sw_count(SW_STAT_RINGBUF_FULL);
+	p->h.kind = 0; /* consumed */
+	return 0;
+}
+
+#endif /* SW_RECORD_H */

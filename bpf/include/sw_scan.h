@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The vmsplice iovec scan: every segment up to IOV_MAX is read from user
+ * memory and classified, because an attacker will not put the bad pointer
+ * first. The first SW_IOV_COPY segments are copied into the record.
+ */
+#ifndef SW_SCAN_H
+#define SW_SCAN_H
+
+#include <bpf/bpf_helpers.h>
+
+#include "sw_core.h"
+#include "sw_maps.h"
+
+static __always_inline __u64 sw_user_limit(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	__u64 limit = mm ? mm->task_size : 0;
+
+	return limit ? limit : sw_default_user_limit;
+}
+
+#define SW_VSYSCALL_ADDR 0xffffffffff600000ULL
+#define SW_PAGE_SIZE 4096
+#define SW_VVAR_PAGES 8 /* data pages below [vdso] when the kernel does not say */
+
+/* sw_vdso_range sets r->vdso_start/end to the task's [vvar]..[vdso] pages. */
+static __always_inline void sw_vdso_range(struct sw_vmsplice *r)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	const struct vdso_image *img;
+	__u64 vdso;
+	long vvar;
+
+	r->vdso_start = r->vdso_end = 0;
+	if (!mm)
+		return;
+	vdso = (__u64)BPF_CORE_READ(mm, context.vdso);
+	img = BPF_CORE_READ(mm, context.vdso_image);
+	if (!vdso || !img)
+		return;
+	vvar = -(long)(SW_VVAR_PAGES * SW_PAGE_SIZE);
+	if (bpf_core_field_exists(img->sym_vvar_start))
+		vvar = BPF_CORE_READ(img, sym_vvar_start);
+	r->vdso_start = vdso + vvar;
+	r->vdso_end = vdso + BPF_CORE_READ(img, size);
+}
+
+/* sw_mix folds one segment into a running hash of the iovec array. */
+static __always_inline __u64 sw_mix(__u64 h, __u64 base, __u64 len)
+{
+	h = (h ^ base) * 0x100000001b3ULL;
+	return (h ^ len) * 0x100000001b3ULL;
+}
+
+/* sw_check_seg classifies segment idx of the call in r. */
+static __always_inline void sw_check_seg(struct sw_vmsplice *r, __u32 idx, __u64 base, __u64 len)
+{
+	__u64 limit = r->user_limit;
+	__u64 end = base + len;
+
+	r->iov_hash = sw_mix(r->iov_hash, base, len);
+	if ((base >= r->vdso_start && base < r->vdso_end) ||
+	    (base >= SW_VSYSCALL_ADDR && base < SW_VSYSCALL_ADDR + SW_PAGE_SIZE)) {
+		if (r->vdso_segs++ == 0) {
+			r->vdso_first = idx;
+			r->vdso_first_base = base;
+		}
+	}
+
+	if (base >= limit) {
+		if (r->kernel_segs++ == 0) {
+			r->kernel_first = idx;
+			r->kernel_first_base = base;
+		}
+	}
+	if (len >= SW_MAX_RW_COUNT || end < base || (base < limit && end > limit)) {
+		if (r->overlong_segs++ == 0) {
+			r->overlong_first = idx;
+			r->overlong_first_base = base;
+			r->overlong_first_len = len;
+		}
+	}
+}
+
+struct sw_scan_ctx {
+	struct sw_vmsplice *r;
+	__u64 nsegs;
+};
+
+/* sw_scan_chunk_from1 is a bpf_loop callback: iteration i reads and checks
+ * chunk i+1, that is segments 16*(i+1) .. 16*(i+1)+15. */
+static long sw_scan_chunk_from1(__u32 i, void *ctx)
+{
+	struct sw_scan_ctx *c = ctx;
+	__u32 zero = 0;
+	struct sw_iov_chunk *chunk = bpf_map_lookup_elem(&sw_chunk, &zero);
+	struct sw_vmsplice *r = c->r;
+	__u64 first = ((__u64)i + 1) * SW_IOV_COPY;
+	__u64 n;
+
+	if (!chunk || first >= c->nsegs)
+		return 1;
+	n = c->nsegs - first;
+	if (n > SW_IOV_COPY)
+		n = SW_IOV_COPY;
+	if (bpf_probe_read_user(chunk, (n * sizeof(struct sw_iovec)) & 0x1ff,
+				(void *)(r->uiov + first * sizeof(struct sw_iovec)))) {
+		r->read_err = 1;
+		return 1;
+	}
+#pragma unroll
+	for (int j = 0; j < SW_IOV_COPY; j++) {
+		if (j >= n)
+			break;
+		sw_check_seg(r, first + j, chunk->seg[j].base, chunk->seg[j].len);
+	}
+	r->segs_scanned = first + n;
+	return 0;
+}
+
+/* sw_scan_iov reads r->uiov[0..min(nr_segs, IOV_MAX)) and fills the scan
+ * fields of r. Chunk 0 is read straight into the record. */
+static __always_inline void sw_scan_iov(struct sw_vmsplice *r)
+{
+	__u64 nsegs = r->nr_segs > SW_IOV_MAX ? SW_IOV_MAX : r->nr_segs;
+	__u64 n = nsegs > SW_IOV_COPY ? SW_IOV_COPY : nsegs;
+
+	r->user_limit = sw_user_limit();
+	r->kernel_first_base = 0;
+	r->overlong_first_base = 0;
+	r->overlong_first_len = 0;
+	r->kernel_segs = 0;
+	r->kernel_first = -1;
+	r->overlong_segs = 0;
+	r->overlong_first = -1;
+	r->segs_scanned = 0;
+	r->read_err = 0;
+	r->vdso_segs = 0;
+	r->vdso_first = -1;
+	r->vdso_first_base = 0;
+	r->facts = 0;
+	r->iov_changed_first = -1;
+	r->iov_hash = 0xcbf29ce484222325ULL;
+	sw_vdso_range(r);
+	if (n == 0)
+		return;
+	if (bpf_probe_read_user(r->iov, (n * sizeof(struct sw_iovec)) & 0x1ff, (void *)r->uiov)) {
+		r->read_err = 1;
+		return;
+	}
+#pragma unroll
+	for (int j = 0; j < SW_IOV_COPY; j++) {
+		if (j >= n)
+			break;
+		sw_check_seg(r, j, r->iov[j].base, r->iov[j].len);
+	}
+	r->segs_scanned = n;
+	if (nsegs > SW_IOV_COPY) {
+		struct sw_scan_ctx c = {.r = r, .nsegs = nsegs};
+		__u32 chunks = (nsegs + SW_IOV_COPY - 1) / SW_IOV_COPY;
+
+		bpf_loop(chunks - 1, sw_scan_chunk_from1, &c, 0);
+	}
+}
+
+struct sw_rehash_ctx {
+	__u64 uiov;
+	__u64 nsegs;
+	__u64 hash;
+	int err;
+};
+
+/* sw_rehash_chunk is a bpf_loop callback: it folds chunk i into c->hash. */
+static long sw_rehash_chunk(__u32 i, void *ctx)
+{
+	struct sw_rehash_ctx *c = ctx;
+	__u32 zero = 0;
+	struct sw_iov_chunk *chunk = bpf_map_lookup_elem(&sw_chunk, &zero);
+	__u64 first = (__u64)i * SW_IOV_COPY;
+	__u64 n;
+
+	if (!chunk || first >= c->nsegs)
+		return 1;
+	n = c->nsegs - first;
+	if (n > SW_IOV_COPY)
+		n = SW_IOV_COPY;
+	if (bpf_probe_read_user(chunk, (n * sizeof(struct sw_iovec)) & 0x1ff,
+				(void *)(c->uiov + first * sizeof(struct sw_iovec)))) {
+		c->err = 1;
+		return 1;
+	}
+#pragma unroll
+	for (int j = 0; j < SW_IOV_COPY; j++) {
+		if (j >= n)
+			break;
+		c->hash = sw_mix(c->hash, chunk->seg[j].base, chunk->seg[j].len);
+	}
+	return 0;
+}
+
+/*
+ * sw_recheck_iov reads the iovec array again at syscall exit and compares
+ * it with what entry saw: another thread may rewrite the array between the
+ * sensor's read and the kernel's own copy. The first SW_IOV_COPY segments
+ * are compared one by one; the rest through the hash of the whole array.
+ */
+static __always_inline void sw_recheck_iov(struct sw_vmsplice *r)
+{
+	__u64 nsegs = r->nr_segs > SW_IOV_MAX ? SW_IOV_MAX : r->nr_segs;
+	__u64 n = nsegs > SW_IOV_COPY ? SW_IOV_COPY : nsegs;
+	__u32 zero = 0;
+	struct sw_iov_chunk *chunk = bpf_map_lookup_elem(&sw_chunk, &zero);
+
+	if (r->read_err || n == 0 || !chunk)
+		return;
+	if (bpf_probe_read_user(chunk, (n * sizeof(struct sw_iovec)) & 0x1ff, (void *)r->uiov))
+		return; /* unmapped since: nothing to compare */
+#pragma unroll
+	for (int j = 0; j < SW_IOV_COPY; j++) {
+		if (j >= n)
+			break;
+		if (chunk->seg[j].base != r->iov[j].base || chunk->seg[j].len != r->iov[j].len) {
+			r->facts |= SW_FACT_IOV_CHANGED;
+			r->iov_changed_first = j;
+			return;
+		}
+	}
+	if (nsegs > SW_IOV_COPY) {
+		struct sw_rehash_ctx c = {.uiov = r->uiov, .nsegs = nsegs, .hash = 0xcbf29ce484222325ULL};
+
+		bpf_loop((nsegs + SW_IOV_COPY - 1) / SW_IOV_COPY, sw_rehash_chunk, &c, 0);
+		if (!c.err && c.hash != r->iov_hash)
+			r->facts |= SW_FACT_IOV_CHANGED; /* past the copied segments */
+	}
+}
+
+#endif /* SW_SCAN_H */

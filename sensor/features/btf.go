@@ -1,0 +1,42 @@
+package features
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/cilium/ebpf/btf"
+)
+
+const vmlinuxBTF = "/sys/kernel/btf/vmlinux"
+
+// probeBTF parses the kernel's BTF. The spec is nil when it is not usable.
+func probeBTF() (*btf.Spec, Check) {
+	fi, err := os.Stat(vmlinuxBTF)
+	if err != nil {
+		return nil, no(fmt.Sprintf("%s: %s (kernel built without CONFIG_DEBUG_INFO_BTF?)", vmlinuxBTF, err))
+	}
+	f, err := os.Open(vmlinuxBTF)
+	if err != nil {
+		return nil, no(fmt.Sprintf("%s not readable: %s", vmlinuxBTF, err))
+	}
+	f.Close()
+	spec, err := btf.LoadKernelSpec()
+	if err != nil {
+		return nil, no(fmt.Sprintf("%s not parseable: %s", vmlinuxBTF, err))
+	}
+	if _, err := spec.AnyTypeByName("task_struct"); err != nil {
+		return nil, no(fmt.Sprintf("%s parsed but has no task_struct: %s", vmlinuxBTF, err))
+	}
+	return spec, yes(fmt.Sprintf("%s parsed (%d KiB)", vmlinuxBTF, fi.Size()/1024))
+}
+
+// hasFunc reports whether spec describes a kernel function called name.
+func hasFunc(spec *btf.Spec, name string) bool {
+	if spec == nil {
+		return false
+	}
+	var fn *btf.Func
+	err := spec.TypeByName(name, &fn)
+	return err == nil || errors.Is(err, btf.ErrMultipleMatches)
+}

@@ -1,0 +1,161 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/splicewatch/splicewatch/engine"
+	"github.com/splicewatch/splicewatch/event"
+	"github.com/splicewatch/splicewatch/sensor"
+	"github.com/splicewatch/splicewatch/sensor/features"
+	"github.com/splicewatch/splicewatch/signatures/builtin"
+)
+
+// requireRoot skips the test when not running as root: loading eBPF needs
+// it. This is the only reason an end-to-end test may skip.
+func requireRoot(tb testing.TB) {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Skip("end-to-end tests load eBPF programs and need root: run `sudo make test` or `make test` as root")
+	}
+}
+
+// pipeline is a running sensor and engine that keep what they see from
+// this test process.
+type pipeline struct {
+	sensor *sensor.Sensor
+	cancel context.CancelFunc
+	done   chan struct{}
+
+	mu       sync.Mutex
+	events   []*event.Event
+	findings []*event.Finding
+	all      int // every event read, from any process
+
+	// With countOnly, this process's vmsplice events are counted, not kept.
+	countOnly           bool
+	mine                uint64
+	firstSeen, lastSeen time.Time
+}
+
+// startPipeline loads the sensor and the built-in signatures and starts
+// consuming. Everything is torn down by t.Cleanup.
+func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
+	tb.Helper()
+	requireRoot(tb)
+	var o sensor.Options
+	if opts != nil {
+		o = *opts
+	}
+	// The kernel matrix (make test-kernels) runs the suite once per mode.
+	want := features.ModeAuto
+	if env := os.Getenv("SPLICEWATCH_PROBE_MODE"); env != "" {
+		m, err := features.ParseMode(env)
+		if err != nil {
+			tb.Fatalf("SPLICEWATCH_PROBE_MODE: %v", err)
+		}
+		want, o.ProbeMode = m, m
+	}
+	s, err := sensor.New(&o)
+	if err != nil {
+		tb.Fatalf("start sensor: %v", err)
+	}
+	if want != features.ModeAuto {
+		if s.Mode() != want {
+			tb.Fatalf("sensor attached in mode %s, want %s", s.Mode(), want)
+		}
+		for call, m := range s.CallModes() {
+			if m != want {
+				tb.Errorf("call %s attached in mode %s, want %s", call, m, want)
+			}
+		}
+	}
+	eng := engine.New(nil)
+	for _, sig := range builtin.All() {
+		eng.Add(engine.FromSignature(sig))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pipeline{sensor: s, cancel: cancel, done: make(chan struct{})}
+	pid := uint32(os.Getpid())
+	handle := func(ev *event.Event) {
+		{
+			var fs []*event.Finding
+			eng.Evaluate(ctx, ev, func(f *event.Finding) { fs = append(fs, f) })
+			p.mu.Lock()
+			p.all++
+			if p.countOnly {
+				if ev.Process.PID == pid && ev.Name == event.NameVmsplice {
+					if p.mine == 0 {
+						p.firstSeen = time.Now()
+					}
+					p.mine++
+					if p.mine%1024 == 0 {
+						p.lastSeen = time.Now()
+					}
+				}
+			} else if ev.Process.PID == pid || ev.Process.PPID == pid || ev.Name == event.NameEventsLost {
+				p.events = append(p.events, ev)
+				p.findings = append(p.findings, fs...)
+			}
+			p.mu.Unlock()
+		}
+	}
+	go func() {
+		defer close(p.done)
+		if err := s.Run(ctx, handle); err != nil {
+			tb.Errorf("sensor run: %v", err)
+		}
+	}()
+	tb.Cleanup(p.stop)
+	return p
+}
+
+func (p *pipeline) stop() {
+	p.cancel()
+	<-p.done
+	p.sensor.Close()
+}
+
+// waitFor polls until cond holds on the collected events, or fails.
+func (p *pipeline) waitFor(tb testing.TB, what string, cond func(evs []*event.Event) bool) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		evs := append([]*event.Event(nil), p.events...)
+		p.mu.Unlock()
+		if cond(evs) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tb.Fatalf("timed out waiting for %s", what)
+}
+
+// find returns the first collected event matching match, or nil.
+func (p *pipeline) find(match func(*event.Event) bool) *event.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, ev := range p.events {
+		if match(ev) {
+			return ev
+		}
+	}
+	return nil
+}
+
+// findingsFor returns the findings whose triggering event is ev.
+func (p *pipeline) findingsFor(ev *event.Event) []*event.Finding {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*event.Finding
+	for _, f := range p.findings {
+		if f.Event == ev {
+			out = append(out, f)
+		}
+	}
+	return out
+}
