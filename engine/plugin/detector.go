@@ -86,8 +86,8 @@ func (d *Detector) startFirst(ctx context.Context) error {
 		d.selects = append(d.selects, sel)
 	}
 	seen := map[string]bool{}
-	for _, sel := range d.selects {
-		for name := range sel {
+	for _, info := range s.infos {
+		for _, name := range info.GetEvents() {
 			if !seen[name] {
 				seen[name] = true
 				d.events = append(d.events, name)

@@ -10,6 +10,7 @@ import (
 
 	goplugin "github.com/hashicorp/go-plugin"
 
+	"github.com/splicewatch/splicewatch/event"
 	"github.com/splicewatch/splicewatch/signatures/sdk/protocol"
 )
 
@@ -89,6 +90,9 @@ func (d *Detector) checkInfos(infos []*protocol.SignatureInfo) error {
 	for i, info := range infos {
 		if info.GetRule().GetId() == "" || len(info.GetEvents()) == 0 {
 			return fmt.Errorf("signature %d has no id or selects no events: %w", i, protocol.ErrMalformed)
+		}
+		if sev := info.GetRule().GetSeverity(); sev < int32(event.SeverityInfo) || sev > int32(event.SeverityCritical) {
+			return fmt.Errorf("signature %s has unknown severity %d: %w", info.GetRule().GetId(), sev, protocol.ErrMalformed)
 		}
 	}
 	if d.rules == nil {
