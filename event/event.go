@@ -15,7 +15,11 @@ const (
 	NameTee        = "tee"
 	NameSendfile   = "sendfile"
 	NameEventsLost = "events_lost"
-	NamePageRace   = "page_race"
+	// NamePageRace is vmspliced memory changed while a pipe held it.
+	NamePageRace = "page_race"
+	// NameProcessExit is a process (thread group) ending; signatures that
+	// keep per-process state drop it then.
+	NameProcessExit = "process_exit"
 )
 
 // Event is one observation: a system call with its arguments and result, or a

@@ -8,5 +8,6 @@ import "github.com/splicewatch/splicewatch/signatures/sdk"
 func All() []sdk.Signature {
 	return []sdk.Signature{
 		&KernelIOVBase{},
+		NewFailedZeroCopyBurst(nil),
 	}
 }
