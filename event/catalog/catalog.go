@@ -33,7 +33,7 @@ var TagLegend = []struct {
 }{
 	{TagKernel, "read from kernel memory"},
 	{TagUser, "read from user memory at syscall entry (on a derived argument: computed from such values)"},
-	{TagTOCTOU, "user memory the kernel reads again after the sensor: another thread can change it in between, so the value seen can differ from the value used"},
+	{TagTOCTOU, "user memory the kernel reads again after the sensor (on a derived argument: computed from such memory): another thread can change it in between, so the value seen can differ from the value used"},
 	{TagOptional, "may be absent from the event"},
 	{TagDerived, "computed by the sensor, not a raw value"},
 }

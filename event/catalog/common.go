@@ -36,9 +36,10 @@ func syscallHooks(tp, fn string) []Hook {
 			Mode:   "tracepoint",
 			Points: []string{"tracepoint/syscalls/sys_enter_" + tp, "tracepoint/syscalls/sys_exit_" + tp},
 			Note: "The entry program reads the arguments (and any user memory they point to) and keeps the " +
-				"record per thread; the exit program adds the return value and sends the record. 32-bit " +
-				"(ia32) system calls do not fire the syscall tracepoints on x86_64, so calls made through " +
-				"int 0x80 are not seen in this mode.",
+				"record per thread; the exit program adds the return value and sends the record. Blind spot: " +
+				"32-bit (ia32) system calls, made by 32-bit programs or through `int 0x80` from any program, " +
+				"do not fire the syscall tracepoints on x86_64, so they are not seen in this mode (verified on " +
+				"Linux 6.18: a vmsplice through `int 0x80` produces no event).",
 		},
 		{Mode: "kprobe", Planned: true, Points: []string{"kprobe/" + fn, "kretprobe/" + fn},
 			Note: "Planned, not shipped: the sensor attaches in tracepoint mode only."},

@@ -48,7 +48,7 @@ func vmsplice() Event {
 					{Name: "base", Type: TypeAddress, Description: "`iov_base`: the segment's start address."},
 					{Name: "len", Type: TypeUint64, Description: "`iov_len`: the segment's length in bytes."},
 				}},
-			{Name: "iov_read_error", Type: TypeBool, Tags: []Tag{TagDerived, TagUser},
+			{Name: "iov_read_error", Type: TypeBool, Tags: scanned,
 				Description: "True when the sensor could not read (part of) the iovec array from user memory; `iov` is then " +
 					"empty and the counts cover only the segments read before the failure (`segs_scanned`). An unmapped or " +
 					"kernel-space `iov_addr` causes it (the kernel then fails with EFAULT), but so can a valid page that is " +
@@ -57,7 +57,7 @@ func vmsplice() Event {
 				Description: "The task's user-space limit, `mm->task_size`, read from kernel memory at entry: " +
 					"0x7ffffffff000 (140737488351232) with 4-level paging, 0xfffffffffff000 with 5-level paging. " +
 					"A task without an mm gets 0x7ffffffff000. The segment checks compare against this value."},
-			{Name: "segs_scanned", Type: TypeUint32, Tags: []Tag{TagDerived, TagUser},
+			{Name: "segs_scanned", Type: TypeUint32, Tags: scanned,
 				Description: "The number of segments the sensor read and checked: min(`nr_segs`, 1024) when every read " +
 					"succeeded, fewer when `iov_read_error` is true."},
 			{Name: "kernel_segs", Type: TypeUint32, Tags: scanned,
