@@ -18,7 +18,9 @@ func flagNamesArg() Arg {
 		Enum: spliceFlagNames, Pattern: flagPattern,
 		Description: "The names of the bits set in `flags`: SPLICE_F_MOVE (0x01), SPLICE_F_NONBLOCK (0x02), " +
 			"SPLICE_F_MORE (0x04), SPLICE_F_GIFT (0x08), lowest bit first. Any other bits are reported " +
-			"together as one hex string such as \"0x10\"; the kernel fails such a call with EINVAL. Empty when `flags` is 0.",
+			"together as one hex string such as \"0x10\". An undefined bit among the low 32 fails the call with " +
+			"EINVAL; higher bits, which only vmsplice's 64-bit `flags` can carry, are ignored by the kernel. " +
+			"Empty when `flags` is 0.",
 	}
 }
 

@@ -15,8 +15,9 @@ func vmsplice() Event {
 			"On a pipe's **read end**, data is copied out of the pipe **into** the user buffers (`vmsplice_to_user`). " +
 			"A descriptor that is not a pipe fails with EBADF.\n\n" +
 			"The kernel copies the iovec array itself (`import_iovec`), after the sensor's entry hook has read it, and checks " +
-			"every segment with `access_ok`: a segment outside user space fails the call with EFAULT. Kernels 2.6.17 to 2.6.24.1 " +
-			"lacked that check, which made a kernel-space `iov_base` a kernel read or write primitive. `nr_segs` above IOV_MAX (1024) " +
+			"every segment: a segment outside user space fails the call with EFAULT (`access_ok`), a length with the sign " +
+			"bit set (above SSIZE_MAX, such as ULONG_MAX) with EINVAL. Kernels 2.6.17 to 2.6.24.1 " +
+			"lacked the `access_ok` check, which made a kernel-space `iov_base` a kernel read or write primitive. `nr_segs` above IOV_MAX (1024) " +
 			"fails with EINVAL; segments totalling zero bytes return 0; the total is capped at " + maxRWCount + ". " +
 			"A default pipe holds 16 pages (64 KiB; `F_SETPIPE_SZ` raises it up to `/proc/sys/fs/pipe-max-size`, 1 MiB by default), " +
 			"so a write-end call places at most what fits and returns that count; when the pipe is full it waits for room, " +
@@ -24,13 +25,12 @@ func vmsplice() Event {
 			"Writing into a pipe whose read end is closed fails with EPIPE (-32) and raises SIGPIPE.\n\n" +
 			"Flags: SPLICE_F_MOVE (0x01) is unused by vmsplice, SPLICE_F_NONBLOCK (0x02) makes the pipe side non-blocking, " +
 			"SPLICE_F_MORE (0x04) has no effect, SPLICE_F_GIFT (0x08) gifts the pages (write end only). " +
-			"Any other bit fails with EINVAL. There is no VMSPLICE_F_MOVE flag.\n\n" +
+			"Any other bit among the low 32 fails with EINVAL. There is no VMSPLICE_F_MOVE flag.\n\n" +
 			"The sensor reads the whole iovec array at entry, every segment up to IOV_MAX, because an attacker will not put the " +
 			"bad segment first. A segment is a kernel segment when its base is at or above the task's user-space limit " +
 			"(`user_limit`), and overlong when its end wraps past 2^64, when it starts below the limit and ends above it, " +
 			"or when its length is at least MAX_RW_COUNT. The counts cover every scanned segment; only the first 16 are copied " +
-			"into `iov`. A call that fails (EFAULT on a current kernel) is still an attempt and is reported, with the negative " +
-			"errno in `ret`.",
+			"into `iov`. A call the kernel refuses is still an attempt and is reported, with the negative errno in `ret`.",
 		Args: []Arg{
 			fdArg("fd", "The pipe descriptor. Write end: user pages go into the pipe. Read end: pipe data is copied into the "+
 				"user buffers. Anything else: EBADF."),
@@ -38,7 +38,7 @@ func vmsplice() Event {
 			{Name: "nr_segs", Type: TypeUint64, Description: "The number of iovec segments passed. Above IOV_MAX (1024) the call " +
 				"fails with EINVAL."},
 			{Name: "flags", Type: TypeUint64, Description: "The flags register as the hook saw it; the kernel uses its low 32 bits " +
-				"(`unsigned int`). See `flag_names`."},
+				"(`unsigned int`) and ignores the rest. See `flag_names`."},
 			flagNamesArg(),
 			{Name: "iov", Type: TypeObjects, Tags: []Tag{TagUser, TagTOCTOU}, MaxItems: 16,
 				Description: "The first 16 segments of the iovec array, as read from user memory at entry. Empty when " +
@@ -84,8 +84,8 @@ func vmsplice() Event {
 					"`vmsplice(read_end, {iov_base = kernel address, len}, 1, 0)` copies the payload into kernel memory, " +
 					"often after reading /proc/kallsyms. Page-array variant: `vmsplice(write_end, {user address, " +
 					"iov_len = ULONG_MAX}, 1, 0)` into a pipe whose read end is already closed, after mapping the NULL page. " +
-					"Shows as `kernel_segs` > 0 or `overlong_segs` > 0, in any segment; a current kernel fails the call " +
-					"with EFAULT."},
+					"Shows as `kernel_segs` > 0 or `overlong_segs` > 0, in any segment. A current kernel fails such " +
+					"calls: EFAULT for a kernel-space base, EINVAL for a length such as ULONG_MAX."},
 			{"CVE-2024-26808 technique (kernelCTF)",
 				"The vDSO is vmspliced into a pipe, then PIPE_BUF_FLAG_CAN_MERGE is abused to write through the pipe. " +
 					"The vDSO is in user space, so `kernel_segs` stays 0: the indicator is an `iov[].base` inside the " +
