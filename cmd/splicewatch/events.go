@@ -36,7 +36,13 @@ func newEventsCmd() *cobra.Command {
 		Short: "List the events splicewatch emits and describe each one",
 		Long: "events shows the definition every event is generated from: what it means, its arguments\n" +
 			"and where they come from, where it is hooked, which attacks it reveals and which rules select it.",
-		Args: cobra.NoArgs,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for \"splicewatch events\" (want list or describe)", args[0])
+			}
+			return cmd.Help()
+		},
 	}
 	cmd.AddCommand(newEventsListCmd(), newEventsDescribeCmd(), newEventsGenDocsCmd())
 	return cmd

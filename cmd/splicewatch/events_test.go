@@ -108,6 +108,8 @@ func TestEventsCommand(t *testing.T) {
 		{"unknown with suggestion", []string{"describe", "vmsplce"}, true, []string{`unknown event "vmsplce"`, `did you mean "vmsplice"?`}},
 		{"unknown without suggestion", []string{"describe", "openat"}, true, []string{`unknown event "openat"`, "known: events_lost, sendfile"}},
 		{"no name", []string{"describe"}, true, []string{"one event name"}},
+		{"unknown subcommand", []string{"descibe", "vmsplice"}, true, []string{`unknown command "descibe"`}},
+		{"help", []string{}, false, []string{"list", "describe"}},
 		{"bad output", []string{"describe", "tee", "-o", "yaml"}, true, []string{`--output "yaml"`}},
 	}
 	for _, tt := range tests {
