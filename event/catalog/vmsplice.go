@@ -85,9 +85,10 @@ func vmsplice() Event {
 					"often after reading /proc/kallsyms. Page-array variant: `vmsplice(write_end, {user address, " +
 					"iov_len = ULONG_MAX}, 1, 0)` into a pipe whose read end is already closed, after mapping the NULL page. " +
 					"Shows as `kernel_segs` > 0 or `overlong_segs` > 0, in any segment. A current kernel fails such " +
-					"calls: EFAULT for a kernel-space base, EINVAL for a length such as ULONG_MAX."},
+					"calls: EFAULT for a kernel-space base, EINVAL for a length such as ULONG_MAX. With a valid iovec, " +
+					"a vmsplice into a pipe without a reader returns -32 (EPIPE)."},
 			{"CVE-2024-26808 technique (kernelCTF)",
-				"The vDSO is vmspliced into a pipe, then PIPE_BUF_FLAG_CAN_MERGE is abused to write through the pipe. " +
+				"The exploit vmsplices the vDSO's address into a pipe and then abuses PIPE_BUF_FLAG_CAN_MERGE. " +
 					"The vDSO is in user space, so `kernel_segs` stays 0: the indicator is an `iov[].base` inside the " +
 					"caller's [vdso] or [vvar] mapping, which the sensor does not resolve yet."},
 			{"CVE-2020-29374: copy-on-write broken through vmsplice",
