@@ -60,6 +60,7 @@ func newRootCmd() *cobra.Command {
 		newRunCmd(),
 		newVersionCmd(),
 		newDoctorCmd(),
+		newEventsCmd(),
 	)
 	return root
 }

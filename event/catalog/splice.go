@@ -1,0 +1,101 @@
+package catalog
+
+import "github.com/splicewatch/splicewatch/event"
+
+// offsetArgs returns the pointer and value arguments of an offset.
+func offsetArgs(ptr, fd, cType string) []Arg {
+	return []Arg{
+		{Name: ptr, Type: TypeAddress, Description: "The user address of the " + cType + " offset for `" + fd +
+			"`, 0 for NULL."},
+		{Name: ptr + "_value", Type: TypeInt64, Tags: []Tag{TagUser, TagTOCTOU, TagOptional},
+			Description: "The offset `*" + ptr + "` held at entry. Absent when `" + ptr + "` is NULL or could not be " +
+				"read (an unmapped page, or a valid page that is not resident). The kernel copies the offset again " +
+				"after this read: another thread can change it in between."},
+	}
+}
+
+func splice() Event {
+	args := []Arg{fdArg("fd_in", "The descriptor data is read from.")}
+	args = append(args, offsetArgs("off_in", "fd_in", "`loff_t *`")...)
+	args = append(args, fdArg("fd_out", "The descriptor data is written to."))
+	args = append(args, offsetArgs("off_out", "fd_out", "`loff_t *`")...)
+	args = append(args,
+		Arg{Name: "len", Type: TypeUint64, Description: "The most bytes to move."},
+		Arg{Name: "flags", Type: TypeUint32, Description: "The `flags` argument. See `flag_names`."},
+		flagNamesArg(),
+	)
+	return Event{
+		Name:    event.NameSplice,
+		Summary: "Data moved between a pipe and another descriptor without a copy through user space",
+		Syscall: "ssize_t splice(int fd_in, loff_t *off_in, int fd_out, loff_t *off_out, size_t len, unsigned int flags)",
+		Description: "splice moves up to `len` bytes from `fd_in` to `fd_out`; at least one of them must be a pipe " +
+			"(EINVAL otherwise). From a file or socket into a pipe, the pipe buffers reference the source's pages (for a " +
+			"file, its page cache) instead of copies. From a pipe into a file or socket, the pipe's pages are written out. " +
+			"Between two pipes, buffers move from one to the other. It returns the bytes moved, 0 at the end of the input, " +
+			"or a negative errno.\n\n" +
+			"`off_in` and `off_out` point to a 64-bit offset in user memory. For a pipe the pointer must be NULL (ESPIPE " +
+			"otherwise). For a file, a non-NULL pointer makes the kernel read the offset, transfer from that position " +
+			"without moving the file position, and write the advanced offset back; NULL uses and advances the file " +
+			"position. The sensor reads the offsets at entry, before the kernel does.\n\n" +
+			"Flags: SPLICE_F_MOVE (0x01) is a hint, a no-op since Linux 2.6.21; SPLICE_F_NONBLOCK (0x02) makes the pipe " +
+			"operations non-blocking (EAGAIN); SPLICE_F_MORE (0x04) tells a socket that more data follows, like MSG_MORE; " +
+			"SPLICE_F_GIFT (0x08) is unused by splice. Any other bit fails with EINVAL.",
+		Args:  args,
+		Hooks: syscallHooks("splice", "__x64_sys_splice"),
+		Attacks: []Attack{
+			{"Dirty Pipe, CVE-2022-0847 (from Linux 5.8; fixed in 5.16.11, 5.15.25 and 5.10.102)",
+				"A pipe buffer filled by splicing from a file kept a stale PIPE_BUF_FLAG_CAN_MERGE, so a later `write()` " +
+					"to the pipe wrote into the page cache of a file the caller could only read. The public exploit opens " +
+					"the target read-only, fills a pipe completely and drains it (leaving CAN_MERGE on every ring slot), " +
+					"then calls `splice(fd, &offset, p[1], NULL, 1, 0)`: here `fd_in` is the file, `off_in` is non-zero with " +
+					"an `off_in_value` that is not a multiple of the page size, `len` is 1 and `fd_out` is the pipe's write " +
+					"end; a `write()` to the pipe follows. Confirming it needs the pipe ring state and the input file's " +
+					"mode and open flags, which the sensor does not record yet."},
+		},
+		Benign: "Go's `io.Copy` between sockets (a temporary `pipe2(O_NONBLOCK|O_CLOEXEC)`, then socket→pipe and " +
+			"pipe→socket splices of up to 4 MiB with SPLICE_F_NONBLOCK), Rust's `std::io::copy`, coreutils, systemd's " +
+			"`copy_bytes`, HAProxy with `option splice-auto`.",
+		Related: []Related{
+			{event.NameVmsplice, "fills a pipe from user memory; splice then moves those pages on"},
+			{event.NameTee, "duplicates a pipe's buffers without consuming them"},
+			{event.NameSendfile, "the same in-kernel copy, file to descriptor, through an internal pipe"},
+			{event.NameEventsLost, "a splice lost to a full ring buffer is counted there"},
+		},
+	}
+}
+
+func tee() Event {
+	return Event{
+		Name:    event.NameTee,
+		Summary: "Pipe contents duplicated into a second pipe without consuming them",
+		Syscall: "ssize_t tee(int fd_in, int fd_out, size_t len, unsigned int flags)",
+		Description: "tee duplicates up to `len` bytes from the pipe `fd_in` into the pipe `fd_out` without consuming them " +
+			"from `fd_in`. Both must be pipes, and not the same pipe (EINVAL otherwise). No data is copied: the new pipe " +
+			"buffers reference the same pages as the originals, each with an extra reference. It returns the bytes " +
+			"duplicated, 0 when `fd_in` is empty and has no writers, or a negative errno.\n\n" +
+			"Flags are those of splice; SPLICE_F_NONBLOCK (0x02) makes it fail with EAGAIN instead of waiting. " +
+			"Any bit outside SPLICE_F_* fails with EINVAL.",
+		Args: []Arg{
+			fdArg("fd_in", "The pipe whose contents are duplicated."),
+			fdArg("fd_out", "The pipe that receives the duplicates."),
+			{Name: "len", Type: TypeUint64, Description: "The most bytes to duplicate."},
+			{Name: "flags", Type: TypeUint32, Description: "The `flags` argument. See `flag_names`."},
+			flagNamesArg(),
+		},
+		Hooks: syscallHooks("tee", "__x64_sys_tee"),
+		Attacks: []Attack{
+			{"Page references kept alive",
+				"No exploit splicewatch tracks depends on tee. It is captured because it duplicates page references " +
+					"between pipes: pages put in a pipe by vmsplice (user memory) or splice (page cache) stay reachable " +
+					"through the second pipe after the first is drained, which matters when correlating a page race " +
+					"such as CVE-2020-29374."},
+		},
+		Benign: "Rare in practice: a program that fans a stream out to two consumers through pipes, as in the tee(2) " +
+			"man page's example. The tee(1) command itself does not use it.",
+		Related: []Related{
+			{event.NameVmsplice, "puts user pages in a pipe that tee can then duplicate"},
+			{event.NameSplice, "fills and drains the pipes tee works on"},
+			{event.NameEventsLost, "a tee lost to a full ring buffer is counted there"},
+		},
+	}
+}
