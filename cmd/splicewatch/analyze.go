@@ -48,7 +48,7 @@ func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command 
 			if extra != nil {
 				dets = append(dets, extra()...)
 			} else {
-				dets = append(dets, engine.FromSignature(&builtin.KernelIOVBase{}))
+				dets = append(dets, engine.FromSignature(&builtin.KernelIOVBase{}), engine.FromSignature(builtin.NewFailedZeroCopyBurst(nil)))
 			}
 			stderr := cmd.ErrOrStderr()
 			opts := &replay.Options{Workers: workers}

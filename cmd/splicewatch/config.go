@@ -11,18 +11,41 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/splicewatch/splicewatch/engine/plugin"
+	"github.com/splicewatch/splicewatch/forward"
 	"github.com/splicewatch/splicewatch/sensor/features"
+	"github.com/splicewatch/splicewatch/signatures/builtin"
 )
 
 // config is the YAML configuration file. Every key has a flag; a flag given
 // on the command line wins over the file.
 type config struct {
-	LogLevel    string       `yaml:"log_level"`
-	Host        string       `yaml:"host"`
-	Events      bool         `yaml:"events"`
-	MetricsAddr string       `yaml:"metrics_addr"`
-	Sensor      sensorConfig `yaml:"sensor"`
-	Engine      engineConfig `yaml:"engine"`
+	LogLevel    string           `yaml:"log_level"`
+	Host        string           `yaml:"host"`
+	Events      bool             `yaml:"events"`
+	MetricsAddr string           `yaml:"metrics_addr"`
+	Sensor      sensorConfig     `yaml:"sensor"`
+	Engine      engineConfig     `yaml:"engine"`
+	Rules       rulesConfig      `yaml:"rules"`
+	Signatures  signaturesConfig `yaml:"signatures"`
+	Plugins     plugin.Config    `yaml:"plugins"`
+	// queue_dir and outputs are top-level keys.
+	Forward forward.Config `yaml:",inline"`
+}
+
+// rulesConfig selects the Rego rule set and its settings.
+type rulesConfig struct {
+	// Dirs are directories of .rego rules added to the embedded pack.
+	Dirs []string `yaml:"dirs"`
+	// NoDefault skips the embedded pack.
+	NoDefault bool `yaml:"no_default"`
+	// Config is visible to rules as data.splicewatch.config.
+	Config map[string]any `yaml:"config"`
+}
+
+// signaturesConfig holds the settings of the built-in Go signatures.
+type signaturesConfig struct {
+	SPW009 builtin.ZeroCopyBurstConfig `yaml:"spw009"`
 }
 
 type sensorConfig struct {
@@ -90,6 +113,9 @@ func (c *config) validate(path string) error {
 	}
 	if c.Engine.Workers < 1 {
 		return usagef("config %s: engine.workers must be at least 1", path)
+	}
+	if err := c.Forward.Validate(); err != nil {
+		return usagef("config %s: %w", path, err)
 	}
 	return nil
 }

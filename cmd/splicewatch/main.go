@@ -7,6 +7,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -45,6 +46,10 @@ func execute(args []string) int {
 	if errors.As(err, &ue) {
 		return exitUsage
 	}
+	var ec interface{ ExitCode() int }
+	if errors.As(err, &ec) {
+		return ec.ExitCode()
+	}
 	return exitRuntime
 }
 
@@ -56,8 +61,11 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	env := &ruleEnv{Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 	root.AddCommand(
 		newRunCmd(),
+		newAnalyzeCmd(env, nil),
+		newRulesCmd(env),
 		newVersionCmd(),
 		newDoctorCmd(),
 		newEventsCmd(),

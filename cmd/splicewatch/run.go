@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 
@@ -22,7 +19,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/splicewatch/splicewatch/engine"
+	"github.com/splicewatch/splicewatch/engine/plugin"
 	"github.com/splicewatch/splicewatch/event"
+	"github.com/splicewatch/splicewatch/forward"
 	"github.com/splicewatch/splicewatch/sensor"
 	"github.com/splicewatch/splicewatch/sensor/features"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
@@ -30,12 +29,16 @@ import (
 
 func newRunCmd() *cobra.Command {
 	cfg := defaultConfig()
-	var configPath string
+	var (
+		configPath string
+		rf         ruleFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "run",
-		Short: "Capture zero-copy syscalls and print findings (needs root)",
+		Short: "Capture zero-copy syscalls and report findings (needs root)",
 		Long: "run loads the eBPF sensor, evaluates every captured event against the rules\n" +
-			"and prints findings as JSON lines on stdout. Logs go to stderr.",
+			"and sends findings to the configured outputs (JSON lines on stdout by default).\n" +
+			"Logs go to stderr. SIGHUP reloads the Rego rules; SIGINT and SIGTERM stop.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if configPath != "" {
@@ -45,6 +48,8 @@ func newRunCmd() *cobra.Command {
 				}
 				mergeFlags(cmd, &cfg, file)
 			}
+			cfg.Rules.Dirs = append(cfg.Rules.Dirs, rf.dirs...)
+			cfg.Rules.NoDefault = cfg.Rules.NoDefault || rf.noDefault
 			if err := cfg.validate("(flags)"); err != nil {
 				return err
 			}
@@ -55,7 +60,7 @@ func newRunCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&configPath, "config", "", "YAML configuration `file`")
-	f.BoolVar(&cfg.Events, "events", cfg.Events, "also print every captured event as a JSON line")
+	f.BoolVar(&cfg.Events, "events", cfg.Events, "also print every captured event as a JSON line on stdout")
 	f.StringVar(&cfg.MetricsAddr, "metrics-addr", cfg.MetricsAddr, "serve Prometheus metrics on this `address` (e.g. 127.0.0.1:9090)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
 	f.StringVar(&cfg.Host, "host", cfg.Host, "host name stamped on events (default: the system host name)")
@@ -64,41 +69,37 @@ func newRunCmd() *cobra.Command {
 	f.IntVar(&cfg.Sensor.WakeupBytes, "wakeup-bytes", cfg.Sensor.WakeupBytes, "wake the reader when this much data is buffered")
 	f.DurationVar(&cfg.Sensor.PollInterval, "poll-interval", cfg.Sensor.PollInterval, "longest time an ordinary event waits in the ring buffer")
 	f.IntVar(&cfg.Engine.Workers, "workers", cfg.Engine.Workers, "rule evaluation goroutines")
+	f.StringVar(&cfg.Plugins.Dir, "plugins", cfg.Plugins.Dir, "folder of signature plugin binaries")
+	f.BoolVar(&cfg.Plugins.AllowUnverified, "allow-unverified-plugins", false, "run plugins whose checksum is not on the allow list (logs a warning)")
+	rf.register(f)
 	return cmd
 }
 
 // mergeFlags applies the config file under the flags: a flag set on the
 // command line keeps its value.
 func mergeFlags(cmd *cobra.Command, cfg *config, file config) {
-	set := func(name string) bool { return cmd.Flags().Changed(name) }
+	set := cmd.Flags().Changed
 	keep := *cfg
 	*cfg = file
-	if set("events") {
-		cfg.Events = keep.Events
-	}
-	if set("metrics-addr") {
-		cfg.MetricsAddr = keep.MetricsAddr
-	}
-	if set("log-level") {
-		cfg.LogLevel = keep.LogLevel
-	}
-	if set("host") {
-		cfg.Host = keep.Host
-	}
-	if set("probe-mode") {
-		cfg.Sensor.ProbeMode = keep.Sensor.ProbeMode
-	}
-	if set("ring-buffer-bytes") {
-		cfg.Sensor.RingBufferBytes = keep.Sensor.RingBufferBytes
-	}
-	if set("wakeup-bytes") {
-		cfg.Sensor.WakeupBytes = keep.Sensor.WakeupBytes
-	}
-	if set("poll-interval") {
-		cfg.Sensor.PollInterval = keep.Sensor.PollInterval
-	}
-	if set("workers") {
-		cfg.Engine.Workers = keep.Engine.Workers
+	for _, m := range []struct {
+		flag string
+		fn   func()
+	}{
+		{"events", func() { cfg.Events = keep.Events }},
+		{"metrics-addr", func() { cfg.MetricsAddr = keep.MetricsAddr }},
+		{"log-level", func() { cfg.LogLevel = keep.LogLevel }},
+		{"host", func() { cfg.Host = keep.Host }},
+		{"probe-mode", func() { cfg.Sensor.ProbeMode = keep.Sensor.ProbeMode }},
+		{"ring-buffer-bytes", func() { cfg.Sensor.RingBufferBytes = keep.Sensor.RingBufferBytes }},
+		{"wakeup-bytes", func() { cfg.Sensor.WakeupBytes = keep.Sensor.WakeupBytes }},
+		{"poll-interval", func() { cfg.Sensor.PollInterval = keep.Sensor.PollInterval }},
+		{"workers", func() { cfg.Engine.Workers = keep.Engine.Workers }},
+		{"plugins", func() { cfg.Plugins.Dir = keep.Plugins.Dir }},
+		{"allow-unverified-plugins", func() { cfg.Plugins.AllowUnverified = keep.Plugins.AllowUnverified }},
+	} {
+		if set(m.flag) {
+			m.fn()
+		}
 	}
 }
 
@@ -107,12 +108,39 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	out := newSyncWriter(stdout)
 
 	eng := engine.New(&engine.Options{Logger: log, Registerer: reg, Workers: cfg.Engine.Workers})
-	for _, sig := range builtin.All() {
-		eng.Add(engine.FromSignature(sig))
-	}
 	defer eng.Close()
+	rules := &ruleSet{cfg: &cfg.Rules, env: &ruleEnv{
+		Config: func() map[string]any { return cfg.Rules.Config }, Logger: log, Registerer: reg,
+	}}
+	det, err := rules.load(ctx)
+	if err != nil {
+		return compileExit(fmt.Errorf("load rules: %w", err))
+	}
+	eng.Add(det)
+	eng.Add(engine.FromSignature(&builtin.KernelIOVBase{}),
+		engine.FromSignature(builtin.NewFailedZeroCopyBurst(&cfg.Signatures.SPW009)))
+	plugins, err := plugin.Load(ctx, &cfg.Plugins, &plugin.Options{Logger: log, Registerer: reg})
+	if err != nil {
+		return fmt.Errorf("load plugins: %w", err)
+	}
+	eng.Add(plugins...)
+
+	fw, err := forward.New(context.WithoutCancel(ctx), &cfg.Forward, &forward.Options{
+		Logger: log, Registerer: reg, Stdout: out, Version: version,
+	})
+	if err != nil {
+		return fmt.Errorf("start outputs: %w", err)
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := fw.Close(cctx); err != nil {
+			log.Error("close outputs", "error", err)
+		}
+	}()
 
 	sens, err := sensor.New(&sensor.Options{
 		Host:            cfg.Host,
@@ -135,35 +163,66 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		}
 		defer srv.Close()
 	}
-	log.Info("splicewatch running", "mode", sens.Mode(), "rules", len(eng.Rules()), "events", cfg.Events)
+	go rules.reloadOnHUP(ctx, eng, log)
+	log.Info("splicewatch running", "mode", sens.Mode(), "rules", len(eng.Rules()),
+		"outputs", len(cfg.Forward.Outputs), "events", cfg.Events)
 
-	out := newJSONLines(stdout)
-	stopFlush := out.flushEvery(200 * time.Millisecond)
+	events := newJSONLines(out)
+	stopFlush := events.flushEvery(200 * time.Millisecond)
 	defer stopFlush()
-	emit := func(f *event.Finding) { out.write(f, true) }
-
+	emit := fw.Send
 	// One worker evaluates inline on the reader's goroutine: no hand-off
 	// per event. More workers shard events by process over goroutines.
 	handle := func(ev *event.Event) {
 		if cfg.Events {
-			out.write(ev, false)
+			events.write(ev)
 		}
 		eng.Evaluate(ctx, ev, emit)
 	}
 	var wait func()
 	if cfg.Engine.Workers > 1 {
-		handle, wait = parallel(ctx, eng, cfg.Events, out)
+		handle, wait = parallel(ctx, eng, cfg.Events, events, emit)
 	}
 	runErr := sens.Run(ctx, handle)
 	if wait != nil {
 		wait()
 	}
-	out.flush()
+	fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := eng.Flush(fctx); err != nil {
+		log.Warn("flush plugins", "error", err)
+	}
+	events.flush()
 	if runErr != nil {
 		return fmt.Errorf("sensor: %w", runErr)
 	}
 	log.Info("splicewatch stopped")
 	return nil
+}
+
+// parallel returns a handler that feeds eng.Run's sharded workers, and a
+// function that waits for them to finish after the sensor stopped.
+func parallel(ctx context.Context, eng *engine.Engine, printEvents bool, out *jsonLines, emit func(*event.Finding)) (func(*event.Event), func()) {
+	events := make(chan *event.Event, 4096)
+	findings := make(chan *event.Finding, 1024)
+	done := make(chan struct{})
+	go func() {
+		defer close(findings)
+		_ = eng.Run(context.WithoutCancel(ctx), events, findings)
+	}()
+	go func() {
+		defer close(done)
+		for f := range findings {
+			emit(f)
+		}
+	}()
+	handle := func(ev *event.Event) {
+		if printEvents {
+			out.write(ev)
+		}
+		events <- ev
+	}
+	return handle, func() { close(events); <-done }
 }
 
 func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
@@ -181,77 +240,4 @@ func serveMetrics(addr string, reg *prometheus.Registry, log *slog.Logger) (*htt
 	}()
 	log.Info("serving metrics", "addr", ln.Addr().String())
 	return srv, nil
-}
-
-// parallel returns a handler that feeds eng.Run's sharded workers, and a
-// function that waits for them to finish after the sensor stopped.
-func parallel(ctx context.Context, eng *engine.Engine, printEvents bool, out *jsonLines) (func(*event.Event), func()) {
-	events := make(chan *event.Event, 4096)
-	findings := make(chan *event.Finding, 1024)
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		defer close(findings)
-		_ = eng.Run(context.WithoutCancel(ctx), events, findings)
-	}()
-	go func() {
-		defer wg.Done()
-		for f := range findings {
-			out.write(f, true)
-		}
-	}()
-	handle := func(ev *event.Event) {
-		if printEvents {
-			out.write(ev, false)
-		}
-		events <- ev
-	}
-	return handle, func() { close(events); wg.Wait() }
-}
-
-// jsonLines writes JSON values one per line, safe for concurrent use.
-type jsonLines struct {
-	mu sync.Mutex
-	w  *bufio.Writer
-	e  *json.Encoder
-}
-
-func newJSONLines(w io.Writer) *jsonLines {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	return &jsonLines{w: bw, e: json.NewEncoder(bw)}
-}
-
-// write encodes v; flushNow pushes it out at once (findings must not wait).
-func (j *jsonLines) write(v any, flushNow bool) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	_ = j.e.Encode(v)
-	if flushNow {
-		_ = j.w.Flush()
-	}
-}
-
-// flushEvery flushes buffered lines periodically until the returned stop
-// function is called.
-func (j *jsonLines) flushEvery(d time.Duration) (stop func()) {
-	t := time.NewTicker(d)
-	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-t.C:
-				j.flush()
-			case <-done:
-				return
-			}
-		}
-	}()
-	return func() { t.Stop(); close(done) }
-}
-
-func (j *jsonLines) flush() {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	_ = j.w.Flush()
 }
