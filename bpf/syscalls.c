@@ -118,6 +118,58 @@ int sw_tp_enter_fork(unsigned long long *ctx)
 	return sw_race_check(SW_RACE_FORK, 0, 0, 0);
 }
 
+/* Process lifecycle, for user space's process table: the executable of a
+ * short-lived process is known even after it is gone. */
+struct sw_sched_exec {
+	__u64 common;
+	__u32 filename_loc; /* __data_loc: offset in the low 16 bits, length above */
+	int pid;
+	int old_pid;
+};
+
+SEC("tracepoint/sched/sched_process_exec")
+int sw_tp_enter_exec(struct sw_sched_exec *ctx)
+{
+	struct sw_proc *e = bpf_ringbuf_reserve(&sw_events, sizeof(*e), 0);
+	__u32 off = ctx->filename_loc & 0xffff;
+
+	if (!e) {
+		sw_count(SW_STAT_RINGBUF_FULL);
+		return 0;
+	}
+	sw_fill_header(&e->h, SW_KIND_PROC_EXEC);
+	e->h.ts_exit = e->h.ts_enter;
+	e->exit_code = 0;
+	e->old_pid = ctx->old_pid;
+	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), (char *)ctx + off);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Only the last thread of a group reports: signal->live has dropped to 0. */
+SEC("tp_btf/sched_process_exit")
+int sw_tp_enter_exit(unsigned long long *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx[0];
+	struct sw_proc *e;
+
+	if (task->signal->live.counter != 0)
+		return 0;
+	e = bpf_ringbuf_reserve(&sw_events, sizeof(*e), 0);
+	if (!e) {
+		sw_count(SW_STAT_RINGBUF_FULL);
+		return 0;
+	}
+	sw_fill_header(&e->h, SW_KIND_PROC_EXIT);
+	e->h.ts_exit = e->h.ts_enter;
+	e->exit_code = task->exit_code;
+	e->old_pid = 0;
+	e->filename[0] = 0;
+	/* Only the header and exit code are meaningful. */
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Keep the enums in BTF so bpf2go can generate their Go constants. */
@@ -126,3 +178,4 @@ const enum sw_stat *sw_unused_stat __attribute__((unused));
 const enum sw_fd_type *sw_unused_fd_type __attribute__((unused));
 const enum sw_race *sw_unused_race __attribute__((unused));
 const struct sw_page_race *sw_unused_page_race __attribute__((unused));
+const struct sw_proc *sw_unused_proc __attribute__((unused));

@@ -20,6 +20,8 @@ const (
 	// NameProcessExit is a process (thread group) ending; signatures that
 	// keep per-process state drop it then.
 	NameProcessExit = "process_exit"
+	// NameProcessExec is a process executing a new program.
+	NameProcessExec = "process_exec"
 )
 
 // Event is one observation: a system call with its arguments and result, or a

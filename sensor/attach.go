@@ -16,9 +16,9 @@ import (
 // (sw_<mode>_{enter,exit}_<call>).
 var calls = []string{"vmsplice", "splice", "tee", "sendfile"}
 
-// memoryHooks feed the page-race check. They attach to tracepoints in
-// every mode (tp_btf for fork).
-var memoryHooks = []string{"munmap", "madvise", "mremap", "fork"}
+// memoryHooks feed the page-race check and the process table. They attach
+// to tracepoints in every mode (tp_btf for fork and exit).
+var memoryHooks = []string{"munmap", "madvise", "mremap", "fork", "exec", "exit"}
 
 // hookFunc is the kernel function kprobe and fentry programs attach to.
 var hookFunc = map[string]string{

@@ -40,6 +40,8 @@ var decoders = map[uint32]decodeFunc{
 	kindTee:      decodeTee,
 	kindSendfile: decodeSendfile,
 	kindPageRace: decodePageRace,
+	kindProcExec: decodeProcExec,
+	kindProcExit: decodeProcExit,
 }
 
 // recordKind returns the kind of a raw record.

@@ -85,7 +85,7 @@ type Sensor struct {
 	links  []link.Link
 	reader *ringbuf.Reader
 	clock  monoClock
-	exes   *exeCache
+	procs  *procTable
 	m      *metrics
 	loss   *lossCounter
 }
@@ -104,7 +104,7 @@ func New(opts *Options) (*Sensor, error) {
 	if err := rlimit.RemoveMemlock(); err != nil {
 		return nil, fmt.Errorf("raise memlock limit: %w", err)
 	}
-	s := &Sensor{opts: o, clock: newMonoClock(), exes: newExeCache(8192), m: newMetrics(o.Registerer)}
+	s := &Sensor{opts: o, clock: newMonoClock(), procs: newProcTable(65536), m: newMetrics(o.Registerer)}
 	if err := s.load(); err != nil {
 		s.Close()
 		return nil, err
@@ -247,7 +247,10 @@ func (s *Sensor) decode(raw []byte) *event.Event {
 		return nil
 	}
 	ev.Host = s.opts.Host
-	ev.Process.Exe = s.exes.lookup(ev.Process.PID)
+	if ev.Name == event.NameProcessExec || ev.Name == event.NameProcessExit {
+		s.procs.observe(ev)
+	}
+	ev.Process.Exe = s.procs.lookup(ev.Process.PID, ev.Process.PPID)
 	s.m.events.WithLabelValues(ev.Name).Inc()
 	return ev
 }

@@ -79,6 +79,8 @@ const (
 	tracepointSwKindSW_KIND_TEE       tracepointSwKind = 3
 	tracepointSwKindSW_KIND_SENDFILE  tracepointSwKind = 4
 	tracepointSwKindSW_KIND_PAGE_RACE tracepointSwKind = 5
+	tracepointSwKindSW_KIND_PROC_EXEC tracepointSwKind = 6
+	tracepointSwKindSW_KIND_PROC_EXIT tracepointSwKind = 7
 )
 
 type tracepointSwPageRace struct {
@@ -106,6 +108,14 @@ type tracepointSwPending struct {
 	_ structs.HostLayout
 	H tracepointSwHeader
 	_ [736]byte
+}
+
+type tracepointSwProc struct {
+	_        structs.HostLayout
+	H        tracepointSwHeader
+	ExitCode int32
+	OldPid   uint32
+	Filename [256]int8
 }
 
 type tracepointSwRace uint32
@@ -200,6 +210,8 @@ const (
 	tracepointMapSwPending          = "sw_pending"
 	tracepointMapSwSpliced          = "sw_spliced"
 	tracepointMapSwStats            = "sw_stats"
+	tracepointProgSwTpEnterExec     = "sw_tp_enter_exec"
+	tracepointProgSwTpEnterExit     = "sw_tp_enter_exit"
 	tracepointProgSwTpEnterFork     = "sw_tp_enter_fork"
 	tracepointProgSwTpEnterMadvise  = "sw_tp_enter_madvise"
 	tracepointProgSwTpEnterMremap   = "sw_tp_enter_mremap"
@@ -217,6 +229,7 @@ const (
 	tracepointVarSwUnusedFdType     = "sw_unused_fd_type"
 	tracepointVarSwUnusedKind       = "sw_unused_kind"
 	tracepointVarSwUnusedPageRace   = "sw_unused_page_race"
+	tracepointVarSwUnusedProc       = "sw_unused_proc"
 	tracepointVarSwUnusedRace       = "sw_unused_race"
 	tracepointVarSwUnusedStat       = "sw_unused_stat"
 	tracepointVarSwWakeupBytes      = "sw_wakeup_bytes"
@@ -264,6 +277,8 @@ type tracepointSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointProgramSpecs struct {
+	SwTpEnterExec     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_exec"`
+	SwTpEnterExit     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_exit"`
 	SwTpEnterFork     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_fork"`
 	SwTpEnterMadvise  *ebpf.ProgramSpec `ebpf:"sw_tp_enter_madvise"`
 	SwTpEnterMremap   *ebpf.ProgramSpec `ebpf:"sw_tp_enter_mremap"`
@@ -299,6 +314,7 @@ type tracepointVariableSpecs struct {
 	SwUnusedFdType     *ebpf.VariableSpec `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.VariableSpec `ebpf:"sw_unused_kind"`
 	SwUnusedPageRace   *ebpf.VariableSpec `ebpf:"sw_unused_page_race"`
+	SwUnusedProc       *ebpf.VariableSpec `ebpf:"sw_unused_proc"`
 	SwUnusedRace       *ebpf.VariableSpec `ebpf:"sw_unused_race"`
 	SwUnusedStat       *ebpf.VariableSpec `ebpf:"sw_unused_stat"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
@@ -352,6 +368,7 @@ type tracepointVariables struct {
 	SwUnusedFdType     *ebpf.Variable `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.Variable `ebpf:"sw_unused_kind"`
 	SwUnusedPageRace   *ebpf.Variable `ebpf:"sw_unused_page_race"`
+	SwUnusedProc       *ebpf.Variable `ebpf:"sw_unused_proc"`
 	SwUnusedRace       *ebpf.Variable `ebpf:"sw_unused_race"`
 	SwUnusedStat       *ebpf.Variable `ebpf:"sw_unused_stat"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
@@ -361,6 +378,8 @@ type tracepointVariables struct {
 //
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointPrograms struct {
+	SwTpEnterExec     *ebpf.Program `ebpf:"sw_tp_enter_exec"`
+	SwTpEnterExit     *ebpf.Program `ebpf:"sw_tp_enter_exit"`
 	SwTpEnterFork     *ebpf.Program `ebpf:"sw_tp_enter_fork"`
 	SwTpEnterMadvise  *ebpf.Program `ebpf:"sw_tp_enter_madvise"`
 	SwTpEnterMremap   *ebpf.Program `ebpf:"sw_tp_enter_mremap"`
@@ -377,6 +396,8 @@ type tracepointPrograms struct {
 
 func (p *tracepointPrograms) Close() error {
 	return _TracepointClose(
+		p.SwTpEnterExec,
+		p.SwTpEnterExit,
 		p.SwTpEnterFork,
 		p.SwTpEnterMadvise,
 		p.SwTpEnterMremap,

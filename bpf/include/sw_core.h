@@ -135,6 +135,14 @@ struct pt_regs {
 	unsigned long ax;
 };
 
+typedef struct {
+	int counter;
+} atomic_t;
+
+struct signal_struct {
+	atomic_t live;
+};
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -142,6 +150,8 @@ struct task_struct {
 	struct nsproxy *nsproxy;
 	struct mm_struct *mm;
 	struct files_struct *files;
+	struct signal_struct *signal;
+	int exit_code;
 	char comm[16];
 };
 

@@ -24,6 +24,8 @@ enum sw_kind {
 	SW_KIND_TEE = 3,
 	SW_KIND_SENDFILE = 4,
 	SW_KIND_PAGE_RACE = 5, /* synthetic: memory of a vmsplice changed while a pipe held it */
+	SW_KIND_PROC_EXEC = 6, /* a process executed a new program */
+	SW_KIND_PROC_EXIT = 7, /* a thread group ended */
 };
 
 /* What happened to vmspliced memory (sw_page_race.race). */
@@ -173,6 +175,14 @@ struct sw_page_race {
 	__u64 vs_end;
 	__u32 pipe_bufs;    /* buffers the pipe held: head - tail */
 	__u32 pad;
+};
+
+/* Process lifecycle, feeding user space's process table. */
+struct sw_proc {
+	struct sw_header h;
+	__s32 exit_code;  /* process_exit: the wait status */
+	__u32 old_pid;    /* process_exec: the pid before a multithreaded exec */
+	char filename[SW_PATH_LEN]; /* process_exec: the executed file, as passed to execve */
 };
 
 #endif /* SW_EVENT_H */

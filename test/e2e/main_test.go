@@ -23,6 +23,14 @@ func TestMain(m *testing.M) {
 
 func runChild(mode string, args []string) int {
 	switch mode {
+	case "vmsplice":
+		// One benign call, then exit at once: the sensor must still name
+		// the executable.
+		if _, err := trigger.BenignVmsplice(64); err != nil {
+			fmt.Fprintln(os.Stderr, "vmsplice:", err)
+			return 1
+		}
+		return 3
 	case "dirtypipe":
 		ret, err := trigger.DirtyPipe(args[len(args)-1])
 		if err != nil {
