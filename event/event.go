@@ -17,6 +17,9 @@ const (
 	NameEventsLost = "events_lost"
 	// NamePageRace is vmspliced memory changed while a pipe held it.
 	NamePageRace = "page_race"
+	// NameEventsThrottled summarises the ordinary events of one process
+	// dropped by the per-process rate limit.
+	NameEventsThrottled = "events_throttled"
 	// NameProcessExit is a process (thread group) ending; signatures that
 	// keep per-process state drop it then.
 	NameProcessExit = "process_exit"

@@ -42,7 +42,8 @@ var programSets = map[features.Mode]programSet{
 }
 
 // Names of the maps every program set shares.
-var sharedMaps = []string{"sw_events", "sw_stats", "sw_pending", "sw_chunk", "sw_pathbuf", "sw_spliced"}
+var sharedMaps = []string{"sw_events", "sw_stats", "sw_pending", "sw_chunk", "sw_pathbuf", "sw_spliced",
+	"sw_excl_comm", "sw_excl_uid", "sw_excl_cgroup", "sw_excl_pid", "sw_sensitive", "sw_rates"}
 
 // callOf returns the call a program serves, from its name.
 func callOf(progName string) string {
@@ -88,6 +89,14 @@ func (s *Sensor) loadSet(set programSet, want []string, shared map[string]*ebpf.
 	spec.Maps["sw_events"].MaxEntries = uint32(s.opts.RingBufferBytes)
 	if err := spec.Variables["sw_wakeup_bytes"].Set(uint64(s.opts.WakeupBytes)); err != nil {
 		return nil, nil, fmt.Errorf("set wakeup threshold: %w", err)
+	}
+	if f := s.opts.Filter; f.active() {
+		if err := spec.Variables["sw_filter_on"].Set(uint32(1)); err != nil {
+			return nil, nil, fmt.Errorf("enable filter: %w", err)
+		}
+		if err := spec.Variables["sw_rate_limit"].Set(f.RateLimit); err != nil {
+			return nil, nil, fmt.Errorf("set rate limit: %w", err)
+		}
 	}
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{MapReplacements: shared})
 	if err != nil {

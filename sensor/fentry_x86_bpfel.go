@@ -13,6 +13,18 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+type fentrySwCommKey struct {
+	_    structs.HostLayout
+	Comm [16]int8
+}
+
+type fentrySwFileKey struct {
+	_   structs.HostLayout
+	Ino uint64
+	Dev uint32
+	Pad uint32
+}
+
 type fentrySwIovChunk struct {
 	_   structs.HostLayout
 	Seg [16]struct {
@@ -48,6 +60,14 @@ type fentrySwPending struct {
 	_ [736]byte
 }
 
+type fentrySwRate struct {
+	_           structs.HostLayout
+	WindowStart uint64
+	Throttled   uint64
+	Count       uint32
+	Pad         uint32
+}
+
 type fentrySwSpliced struct {
 	_     structs.HostLayout
 	Start uint64
@@ -62,8 +82,14 @@ type fentrySwSpliced struct {
 const (
 	fentryMapSwChunk            = "sw_chunk"
 	fentryMapSwEvents           = "sw_events"
+	fentryMapSwExclCgroup       = "sw_excl_cgroup"
+	fentryMapSwExclComm         = "sw_excl_comm"
+	fentryMapSwExclPid          = "sw_excl_pid"
+	fentryMapSwExclUid          = "sw_excl_uid"
 	fentryMapSwPathbuf          = "sw_pathbuf"
 	fentryMapSwPending          = "sw_pending"
+	fentryMapSwRates            = "sw_rates"
+	fentryMapSwSensitive        = "sw_sensitive"
 	fentryMapSwSpliced          = "sw_spliced"
 	fentryMapSwStats            = "sw_stats"
 	fentryProgSwFeEnterSendfile = "sw_fe_enter_sendfile"
@@ -75,7 +101,10 @@ const (
 	fentryProgSwFeExitTee       = "sw_fe_exit_tee"
 	fentryProgSwFeExitVmsplice  = "sw_fe_exit_vmsplice"
 	fentryVarSwDefaultUserLimit = "sw_default_user_limit"
+	fentryVarSwFilterOn         = "sw_filter_on"
 	fentryVarSwRaceWindowNs     = "sw_race_window_ns"
+	fentryVarSwRateLimit        = "sw_rate_limit"
+	fentryVarSwRateWindowNs     = "sw_rate_window_ns"
 	fentryVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
 
@@ -135,12 +164,18 @@ type fentryProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type fentryMapSpecs struct {
-	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
-	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
-	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
-	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
-	SwSpliced *ebpf.MapSpec `ebpf:"sw_spliced"`
-	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
+	SwChunk      *ebpf.MapSpec `ebpf:"sw_chunk"`
+	SwEvents     *ebpf.MapSpec `ebpf:"sw_events"`
+	SwExclCgroup *ebpf.MapSpec `ebpf:"sw_excl_cgroup"`
+	SwExclComm   *ebpf.MapSpec `ebpf:"sw_excl_comm"`
+	SwExclPid    *ebpf.MapSpec `ebpf:"sw_excl_pid"`
+	SwExclUid    *ebpf.MapSpec `ebpf:"sw_excl_uid"`
+	SwPathbuf    *ebpf.MapSpec `ebpf:"sw_pathbuf"`
+	SwPending    *ebpf.MapSpec `ebpf:"sw_pending"`
+	SwRates      *ebpf.MapSpec `ebpf:"sw_rates"`
+	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
+	SwSpliced    *ebpf.MapSpec `ebpf:"sw_spliced"`
+	SwStats      *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
 // fentryVariableSpecs contains global variables before they are loaded into the kernel.
@@ -148,7 +183,10 @@ type fentryMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type fentryVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwFilterOn         *ebpf.VariableSpec `ebpf:"sw_filter_on"`
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
+	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
+	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
 
@@ -172,20 +210,32 @@ func (o *fentryObjects) Close() error {
 //
 // It can be passed to loadFentryObjects or ebpf.CollectionSpec.LoadAndAssign.
 type fentryMaps struct {
-	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
-	SwEvents  *ebpf.Map `ebpf:"sw_events"`
-	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
-	SwPending *ebpf.Map `ebpf:"sw_pending"`
-	SwSpliced *ebpf.Map `ebpf:"sw_spliced"`
-	SwStats   *ebpf.Map `ebpf:"sw_stats"`
+	SwChunk      *ebpf.Map `ebpf:"sw_chunk"`
+	SwEvents     *ebpf.Map `ebpf:"sw_events"`
+	SwExclCgroup *ebpf.Map `ebpf:"sw_excl_cgroup"`
+	SwExclComm   *ebpf.Map `ebpf:"sw_excl_comm"`
+	SwExclPid    *ebpf.Map `ebpf:"sw_excl_pid"`
+	SwExclUid    *ebpf.Map `ebpf:"sw_excl_uid"`
+	SwPathbuf    *ebpf.Map `ebpf:"sw_pathbuf"`
+	SwPending    *ebpf.Map `ebpf:"sw_pending"`
+	SwRates      *ebpf.Map `ebpf:"sw_rates"`
+	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
+	SwSpliced    *ebpf.Map `ebpf:"sw_spliced"`
+	SwStats      *ebpf.Map `ebpf:"sw_stats"`
 }
 
 func (m *fentryMaps) Close() error {
 	return _FentryClose(
 		m.SwChunk,
 		m.SwEvents,
+		m.SwExclCgroup,
+		m.SwExclComm,
+		m.SwExclPid,
+		m.SwExclUid,
 		m.SwPathbuf,
 		m.SwPending,
+		m.SwRates,
+		m.SwSensitive,
 		m.SwSpliced,
 		m.SwStats,
 	)
@@ -196,7 +246,10 @@ func (m *fentryMaps) Close() error {
 // It can be passed to loadFentryObjects or ebpf.CollectionSpec.LoadAndAssign.
 type fentryVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwFilterOn         *ebpf.Variable `ebpf:"sw_filter_on"`
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
+	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
+	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
 

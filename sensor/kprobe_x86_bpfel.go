@@ -13,6 +13,18 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+type kprobeSwCommKey struct {
+	_    structs.HostLayout
+	Comm [16]int8
+}
+
+type kprobeSwFileKey struct {
+	_   structs.HostLayout
+	Ino uint64
+	Dev uint32
+	Pad uint32
+}
+
 type kprobeSwIovChunk struct {
 	_   structs.HostLayout
 	Seg [16]struct {
@@ -48,6 +60,14 @@ type kprobeSwPending struct {
 	_ [736]byte
 }
 
+type kprobeSwRate struct {
+	_           structs.HostLayout
+	WindowStart uint64
+	Throttled   uint64
+	Count       uint32
+	Pad         uint32
+}
+
 type kprobeSwSpliced struct {
 	_     structs.HostLayout
 	Start uint64
@@ -62,8 +82,14 @@ type kprobeSwSpliced struct {
 const (
 	kprobeMapSwChunk            = "sw_chunk"
 	kprobeMapSwEvents           = "sw_events"
+	kprobeMapSwExclCgroup       = "sw_excl_cgroup"
+	kprobeMapSwExclComm         = "sw_excl_comm"
+	kprobeMapSwExclPid          = "sw_excl_pid"
+	kprobeMapSwExclUid          = "sw_excl_uid"
 	kprobeMapSwPathbuf          = "sw_pathbuf"
 	kprobeMapSwPending          = "sw_pending"
+	kprobeMapSwRates            = "sw_rates"
+	kprobeMapSwSensitive        = "sw_sensitive"
 	kprobeMapSwSpliced          = "sw_spliced"
 	kprobeMapSwStats            = "sw_stats"
 	kprobeProgSwKpEnterSendfile = "sw_kp_enter_sendfile"
@@ -75,7 +101,10 @@ const (
 	kprobeProgSwKpExitTee       = "sw_kp_exit_tee"
 	kprobeProgSwKpExitVmsplice  = "sw_kp_exit_vmsplice"
 	kprobeVarSwDefaultUserLimit = "sw_default_user_limit"
+	kprobeVarSwFilterOn         = "sw_filter_on"
 	kprobeVarSwRaceWindowNs     = "sw_race_window_ns"
+	kprobeVarSwRateLimit        = "sw_rate_limit"
+	kprobeVarSwRateWindowNs     = "sw_rate_window_ns"
 	kprobeVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
 
@@ -135,12 +164,18 @@ type kprobeProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type kprobeMapSpecs struct {
-	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
-	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
-	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
-	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
-	SwSpliced *ebpf.MapSpec `ebpf:"sw_spliced"`
-	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
+	SwChunk      *ebpf.MapSpec `ebpf:"sw_chunk"`
+	SwEvents     *ebpf.MapSpec `ebpf:"sw_events"`
+	SwExclCgroup *ebpf.MapSpec `ebpf:"sw_excl_cgroup"`
+	SwExclComm   *ebpf.MapSpec `ebpf:"sw_excl_comm"`
+	SwExclPid    *ebpf.MapSpec `ebpf:"sw_excl_pid"`
+	SwExclUid    *ebpf.MapSpec `ebpf:"sw_excl_uid"`
+	SwPathbuf    *ebpf.MapSpec `ebpf:"sw_pathbuf"`
+	SwPending    *ebpf.MapSpec `ebpf:"sw_pending"`
+	SwRates      *ebpf.MapSpec `ebpf:"sw_rates"`
+	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
+	SwSpliced    *ebpf.MapSpec `ebpf:"sw_spliced"`
+	SwStats      *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
 // kprobeVariableSpecs contains global variables before they are loaded into the kernel.
@@ -148,7 +183,10 @@ type kprobeMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type kprobeVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwFilterOn         *ebpf.VariableSpec `ebpf:"sw_filter_on"`
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
+	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
+	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
 
@@ -172,20 +210,32 @@ func (o *kprobeObjects) Close() error {
 //
 // It can be passed to loadKprobeObjects or ebpf.CollectionSpec.LoadAndAssign.
 type kprobeMaps struct {
-	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
-	SwEvents  *ebpf.Map `ebpf:"sw_events"`
-	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
-	SwPending *ebpf.Map `ebpf:"sw_pending"`
-	SwSpliced *ebpf.Map `ebpf:"sw_spliced"`
-	SwStats   *ebpf.Map `ebpf:"sw_stats"`
+	SwChunk      *ebpf.Map `ebpf:"sw_chunk"`
+	SwEvents     *ebpf.Map `ebpf:"sw_events"`
+	SwExclCgroup *ebpf.Map `ebpf:"sw_excl_cgroup"`
+	SwExclComm   *ebpf.Map `ebpf:"sw_excl_comm"`
+	SwExclPid    *ebpf.Map `ebpf:"sw_excl_pid"`
+	SwExclUid    *ebpf.Map `ebpf:"sw_excl_uid"`
+	SwPathbuf    *ebpf.Map `ebpf:"sw_pathbuf"`
+	SwPending    *ebpf.Map `ebpf:"sw_pending"`
+	SwRates      *ebpf.Map `ebpf:"sw_rates"`
+	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
+	SwSpliced    *ebpf.Map `ebpf:"sw_spliced"`
+	SwStats      *ebpf.Map `ebpf:"sw_stats"`
 }
 
 func (m *kprobeMaps) Close() error {
 	return _KprobeClose(
 		m.SwChunk,
 		m.SwEvents,
+		m.SwExclCgroup,
+		m.SwExclComm,
+		m.SwExclPid,
+		m.SwExclUid,
 		m.SwPathbuf,
 		m.SwPending,
+		m.SwRates,
+		m.SwSensitive,
 		m.SwSpliced,
 		m.SwStats,
 	)
@@ -196,7 +246,10 @@ func (m *kprobeMaps) Close() error {
 // It can be passed to loadKprobeObjects or ebpf.CollectionSpec.LoadAndAssign.
 type kprobeVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwFilterOn         *ebpf.Variable `ebpf:"sw_filter_on"`
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
+	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
+	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
 

@@ -31,6 +31,8 @@ type lossCounter struct {
 	mu    sync.Mutex
 	seen  map[string]uint64 // totals already reported
 	dec   uint64            // decode errors so far
+
+	filtered uint64 // filter drops already counted
 }
 
 func newLossCounter(stats *ebpf.Map) *lossCounter {
@@ -41,6 +43,24 @@ func (l *lossCounter) addDecodeError() {
 	l.mu.Lock()
 	l.dec++
 	l.mu.Unlock()
+}
+
+// filteredDelta returns how many events the in-kernel filters dropped
+// since the last call. They are not losses: they were dropped on purpose.
+func (l *lossCounter) filteredDelta() (uint64, error) {
+	var perCPU []uint64
+	if err := l.stats.Lookup(uint32(tracepointSwStatSW_STAT_FILTERED), &perCPU); err != nil {
+		return 0, fmt.Errorf("read filter counter: %w", err)
+	}
+	var sum uint64
+	for _, v := range perCPU {
+		sum += v
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	d := sum - l.filtered
+	l.filtered = sum
+	return d, nil
 }
 
 // poll returns the growth of every counter since the last poll.

@@ -3,8 +3,9 @@ package sensor
 import "github.com/prometheus/client_golang/prometheus"
 
 type metrics struct {
-	events *prometheus.CounterVec
-	lost   *prometheus.CounterVec
+	events   *prometheus.CounterVec
+	lost     *prometheus.CounterVec
+	filtered prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -17,9 +18,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Namespace: "splicewatch", Name: "events_lost_total",
 			Help: "Events lost before reaching user space, by reason.",
 		}, []string{"reason"}),
+		filtered: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "splicewatch", Name: "events_filtered_total",
+			Help: "Ordinary events dropped in the kernel by the configured exclusions and rate limit.",
+		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.events, m.lost)
+		reg.MustRegister(m.events, m.lost, m.filtered)
 	}
 	return m
 }

@@ -40,6 +40,8 @@ type Options struct {
 	Logger *slog.Logger
 	// Registerer receives the sensor's metrics. Default: none.
 	Registerer prometheus.Registerer
+	// Filter configures in-kernel filtering. Nil filters nothing.
+	Filter *Filter
 	// ProbeMode chooses the attach mode: auto (the default), fentry,
 	// kprobe or tracepoint. A forced mode the kernel cannot do is an
 	// error; in fentry and kprobe modes a call whose hook function is
@@ -86,6 +88,8 @@ type Sensor struct {
 	reader *ringbuf.Reader
 	clock  monoClock
 	procs  *procTable
+	conts  *containerCache
+	filter *filterState
 	m      *metrics
 	loss   *lossCounter
 }
@@ -104,14 +108,23 @@ func New(opts *Options) (*Sensor, error) {
 	if err := rlimit.RemoveMemlock(); err != nil {
 		return nil, fmt.Errorf("raise memlock limit: %w", err)
 	}
-	s := &Sensor{opts: o, clock: newMonoClock(), procs: newProcTable(65536), m: newMetrics(o.Registerer)}
+	if err := o.Filter.Validate(); err != nil {
+		return nil, err
+	}
+	var err error
+	s := &Sensor{opts: o, clock: newMonoClock(), procs: newProcTable(65536), conts: newContainerCache(4096), m: newMetrics(o.Registerer)}
 	if err := s.load(); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if s.opts.Filter != nil {
+		if s.filter, err = setupFilter(s.opts.Filter, s.colls[0]); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	events := s.colls[0].Maps["sw_events"]
 	s.loss = newLossCounter(s.colls[0].Maps["sw_stats"])
-	var err error
 	s.reader, err = ringbuf.NewReader(events)
 	if err != nil {
 		s.Close()
@@ -251,6 +264,15 @@ func (s *Sensor) decode(raw []byte) *event.Event {
 		s.procs.observe(ev)
 	}
 	ev.Process.Exe = s.procs.lookup(ev.Process.PID, ev.Process.PPID)
+	if ev.Process.CgroupID != 0 {
+		ev.Process.ContainerID = s.conts.lookup(ev.Process.CgroupID, ev.Process.PID)
+	}
+	switch ev.Name {
+	case event.NameProcessExec:
+		s.filter.check(ev.Process.PID, ev.Process.Exe, ev.Process.CgroupID)
+	case event.NameProcessExit:
+		s.filter.forget(ev.Process.PID)
+	}
 	s.m.events.WithLabelValues(ev.Name).Inc()
 	return ev
 }
@@ -273,6 +295,13 @@ func (s *Sensor) reportLoss(handle func(*event.Event)) {
 		}
 		ev.Args.Add("lost", d.count)
 		ev.Args.Add("reason", d.reason)
+		handle(ev)
+	}
+	if n, err := s.loss.filteredDelta(); err == nil {
+		s.m.filtered.Add(float64(n))
+	}
+	for _, ev := range s.filter.throttled(s.opts.Host, time.Now()) {
+		s.m.events.WithLabelValues(ev.Name).Inc()
 		handle(ev)
 	}
 }

@@ -13,6 +13,11 @@ import (
 	"github.com/cilium/ebpf"
 )
 
+type tracepointSwCommKey struct {
+	_    structs.HostLayout
+	Comm [16]int8
+}
+
 type tracepointSwFd struct {
 	_            structs.HostLayout
 	Ino          uint64
@@ -44,6 +49,13 @@ const (
 	tracepointSwFdTypeSW_FD_BLK     tracepointSwFdType = 5
 	tracepointSwFdTypeSW_FD_OTHER   tracepointSwFdType = 6
 )
+
+type tracepointSwFileKey struct {
+	_   structs.HostLayout
+	Ino uint64
+	Dev uint32
+	Pad uint32
+}
 
 type tracepointSwHeader struct {
 	_        structs.HostLayout
@@ -127,6 +139,14 @@ const (
 	tracepointSwRaceSW_RACE_FORK    tracepointSwRace = 4
 )
 
+type tracepointSwRate struct {
+	_           structs.HostLayout
+	WindowStart uint64
+	Throttled   uint64
+	Count       uint32
+	Pad         uint32
+}
+
 type tracepointSwSpliced struct {
 	_     structs.HostLayout
 	Start uint64
@@ -140,6 +160,7 @@ type tracepointSwStat uint32
 const (
 	tracepointSwStatSW_STAT_RINGBUF_FULL tracepointSwStat = 0
 	tracepointSwStatSW_STAT_PENDING_FULL tracepointSwStat = 1
+	tracepointSwStatSW_STAT_FILTERED     tracepointSwStat = 2
 	tracepointSwStatSW_STAT_MAX          tracepointSwStat = 4
 )
 
@@ -206,8 +227,14 @@ type tracepointSwXfer struct {
 const (
 	tracepointMapSwChunk            = "sw_chunk"
 	tracepointMapSwEvents           = "sw_events"
+	tracepointMapSwExclCgroup       = "sw_excl_cgroup"
+	tracepointMapSwExclComm         = "sw_excl_comm"
+	tracepointMapSwExclPid          = "sw_excl_pid"
+	tracepointMapSwExclUid          = "sw_excl_uid"
 	tracepointMapSwPathbuf          = "sw_pathbuf"
 	tracepointMapSwPending          = "sw_pending"
+	tracepointMapSwRates            = "sw_rates"
+	tracepointMapSwSensitive        = "sw_sensitive"
 	tracepointMapSwSpliced          = "sw_spliced"
 	tracepointMapSwStats            = "sw_stats"
 	tracepointProgSwTpEnterExec     = "sw_tp_enter_exec"
@@ -225,7 +252,10 @@ const (
 	tracepointProgSwTpExitTee       = "sw_tp_exit_tee"
 	tracepointProgSwTpExitVmsplice  = "sw_tp_exit_vmsplice"
 	tracepointVarSwDefaultUserLimit = "sw_default_user_limit"
+	tracepointVarSwFilterOn         = "sw_filter_on"
 	tracepointVarSwRaceWindowNs     = "sw_race_window_ns"
+	tracepointVarSwRateLimit        = "sw_rate_limit"
+	tracepointVarSwRateWindowNs     = "sw_rate_window_ns"
 	tracepointVarSwUnusedFdType     = "sw_unused_fd_type"
 	tracepointVarSwUnusedKind       = "sw_unused_kind"
 	tracepointVarSwUnusedPageRace   = "sw_unused_page_race"
@@ -297,12 +327,18 @@ type tracepointProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointMapSpecs struct {
-	SwChunk   *ebpf.MapSpec `ebpf:"sw_chunk"`
-	SwEvents  *ebpf.MapSpec `ebpf:"sw_events"`
-	SwPathbuf *ebpf.MapSpec `ebpf:"sw_pathbuf"`
-	SwPending *ebpf.MapSpec `ebpf:"sw_pending"`
-	SwSpliced *ebpf.MapSpec `ebpf:"sw_spliced"`
-	SwStats   *ebpf.MapSpec `ebpf:"sw_stats"`
+	SwChunk      *ebpf.MapSpec `ebpf:"sw_chunk"`
+	SwEvents     *ebpf.MapSpec `ebpf:"sw_events"`
+	SwExclCgroup *ebpf.MapSpec `ebpf:"sw_excl_cgroup"`
+	SwExclComm   *ebpf.MapSpec `ebpf:"sw_excl_comm"`
+	SwExclPid    *ebpf.MapSpec `ebpf:"sw_excl_pid"`
+	SwExclUid    *ebpf.MapSpec `ebpf:"sw_excl_uid"`
+	SwPathbuf    *ebpf.MapSpec `ebpf:"sw_pathbuf"`
+	SwPending    *ebpf.MapSpec `ebpf:"sw_pending"`
+	SwRates      *ebpf.MapSpec `ebpf:"sw_rates"`
+	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
+	SwSpliced    *ebpf.MapSpec `ebpf:"sw_spliced"`
+	SwStats      *ebpf.MapSpec `ebpf:"sw_stats"`
 }
 
 // tracepointVariableSpecs contains global variables before they are loaded into the kernel.
@@ -310,7 +346,10 @@ type tracepointMapSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
+	SwFilterOn         *ebpf.VariableSpec `ebpf:"sw_filter_on"`
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
+	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
+	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
 	SwUnusedFdType     *ebpf.VariableSpec `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.VariableSpec `ebpf:"sw_unused_kind"`
 	SwUnusedPageRace   *ebpf.VariableSpec `ebpf:"sw_unused_page_race"`
@@ -340,20 +379,32 @@ func (o *tracepointObjects) Close() error {
 //
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointMaps struct {
-	SwChunk   *ebpf.Map `ebpf:"sw_chunk"`
-	SwEvents  *ebpf.Map `ebpf:"sw_events"`
-	SwPathbuf *ebpf.Map `ebpf:"sw_pathbuf"`
-	SwPending *ebpf.Map `ebpf:"sw_pending"`
-	SwSpliced *ebpf.Map `ebpf:"sw_spliced"`
-	SwStats   *ebpf.Map `ebpf:"sw_stats"`
+	SwChunk      *ebpf.Map `ebpf:"sw_chunk"`
+	SwEvents     *ebpf.Map `ebpf:"sw_events"`
+	SwExclCgroup *ebpf.Map `ebpf:"sw_excl_cgroup"`
+	SwExclComm   *ebpf.Map `ebpf:"sw_excl_comm"`
+	SwExclPid    *ebpf.Map `ebpf:"sw_excl_pid"`
+	SwExclUid    *ebpf.Map `ebpf:"sw_excl_uid"`
+	SwPathbuf    *ebpf.Map `ebpf:"sw_pathbuf"`
+	SwPending    *ebpf.Map `ebpf:"sw_pending"`
+	SwRates      *ebpf.Map `ebpf:"sw_rates"`
+	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
+	SwSpliced    *ebpf.Map `ebpf:"sw_spliced"`
+	SwStats      *ebpf.Map `ebpf:"sw_stats"`
 }
 
 func (m *tracepointMaps) Close() error {
 	return _TracepointClose(
 		m.SwChunk,
 		m.SwEvents,
+		m.SwExclCgroup,
+		m.SwExclComm,
+		m.SwExclPid,
+		m.SwExclUid,
 		m.SwPathbuf,
 		m.SwPending,
+		m.SwRates,
+		m.SwSensitive,
 		m.SwSpliced,
 		m.SwStats,
 	)
@@ -364,7 +415,10 @@ func (m *tracepointMaps) Close() error {
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
+	SwFilterOn         *ebpf.Variable `ebpf:"sw_filter_on"`
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
+	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
+	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`
 	SwUnusedFdType     *ebpf.Variable `ebpf:"sw_unused_fd_type"`
 	SwUnusedKind       *ebpf.Variable `ebpf:"sw_unused_kind"`
 	SwUnusedPageRace   *ebpf.Variable `ebpf:"sw_unused_page_race"`

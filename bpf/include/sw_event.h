@@ -40,6 +40,7 @@ enum sw_race {
 enum sw_stat {
 	SW_STAT_RINGBUF_FULL = 0, /* bpf_ringbuf_output failed: event lost */
 	SW_STAT_PENDING_FULL = 1, /* enter stash full: event lost */
+	SW_STAT_FILTERED = 2,     /* dropped on purpose by the configured filters */
 	SW_STAT_MAX = 4,
 };
 

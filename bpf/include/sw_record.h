@@ -17,6 +17,7 @@
 #include "sw_maps.h"
 #include "sw_scan.h"
 #include "sw_race.h"
+#include "sw_filter.h"
 
 /* sw_vmsplice_enter records a vmsplice call and scans its whole iovec. */
 static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags)
@@ -92,9 +93,12 @@ static __always_inline void sw_dirty_pipe(struct sw_xfer *r)
 static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, __s64 fd_out,
 					 __u64 off_out, __u64 len, __u32 flags)
 {
-	union sw_pending *p = sw_pending_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	union sw_pending *p;
 	struct sw_xfer *r;
 
+	if (sw_drop_transfer(fd_in, fd_out))
+		return 0;
+	p = sw_pending_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!p)
 		return 0;
 	r = &p->xfer;
@@ -157,6 +161,12 @@ static __always_inline int sw_exit(__u32 kind, __s64 ret)
 	if (kind == SW_KIND_VMSPLICE) {
 		sw_recheck_iov(&p->vmsplice);
 		sw_race_track(&p->vmsplice);
+		if (!(p->vmsplice.kernel_segs || p->vmsplice.overlong_segs || p->vmsplice.vdso_segs ||
+		      p->vmsplice.facts) && sw_excluded()) {
+			sw_count(SW_STAT_FILTERED);
+			p->h.kind = 0;
+			return 0;
+		}
 	} else {
 		sw_dirty_pipe(&p->xfer);
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/splicewatch/splicewatch/engine/plugin"
 	"github.com/splicewatch/splicewatch/forward"
+	"github.com/splicewatch/splicewatch/sensor"
 	"github.com/splicewatch/splicewatch/sensor/features"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
 )
@@ -53,6 +54,7 @@ type sensorConfig struct {
 	RingBufferBytes int           `yaml:"ring_buffer_bytes"`
 	WakeupBytes     int           `yaml:"wakeup_bytes"`
 	PollInterval    time.Duration `yaml:"poll_interval"`
+	Filter          sensor.Filter `yaml:"filter"`
 }
 
 type engineConfig struct {
@@ -113,6 +115,9 @@ func (c *config) validate(path string) error {
 	}
 	if c.Engine.Workers < 1 {
 		return usagef("config %s: engine.workers must be at least 1", path)
+	}
+	if err := c.Sensor.Filter.Validate(); err != nil {
+		return usagef("config %s: sensor.filter: %w", path, err)
 	}
 	if err := c.Forward.Validate(); err != nil {
 		return usagef("config %s: %w", path, err)

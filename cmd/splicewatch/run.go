@@ -148,6 +148,7 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 		RingBufferBytes: cfg.Sensor.RingBufferBytes,
 		WakeupBytes:     cfg.Sensor.WakeupBytes,
 		PollInterval:    cfg.Sensor.PollInterval,
+		Filter:          &cfg.Sensor.Filter,
 		Logger:          log,
 		Registerer:      reg,
 	})
