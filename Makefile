@@ -54,7 +54,7 @@ test-e2e:
 	$(GO) test -count=1 -v -timeout 10m ./test/e2e/...
 
 bench:
-	$(GO) test -run '^$$' -bench OverheadVmsplice64 -benchtime 1x -timeout 10m ./test/e2e/
+	$(GO) test -run '^$$' -bench Overhead -benchtime 1x -timeout 10m ./test/e2e/
 
 # test-kernels boots Debian kernels under qemu (TCG) and runs the end-to-end
 # suite inside, once per attach mode. See docs/kernels.md.

@@ -35,8 +35,10 @@ type pipeline struct {
 	findings []*event.Finding
 	all      int // every event read, from any process
 
-	// With countOnly, this process's vmsplice events are counted, not kept.
+	// With countOnly, this process's events named countName are counted,
+	// not kept.
 	countOnly           bool
+	countName           string
 	mine                uint64
 	firstSeen, lastSeen time.Time
 }
@@ -87,7 +89,7 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 			p.mu.Lock()
 			p.all++
 			if p.countOnly {
-				if ev.Process.PID == pid && ev.Name == event.NameVmsplice {
+				if ev.Process.PID == pid && ev.Name == p.countName {
 					if p.mine == 0 {
 						p.firstSeen = time.Now()
 					}

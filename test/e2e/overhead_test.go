@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"testing"
@@ -12,11 +14,115 @@ import (
 	"github.com/cilium/ebpf/link"
 	"golang.org/x/sys/unix"
 
+	"github.com/splicewatch/splicewatch/event"
+	"github.com/splicewatch/splicewatch/sensor"
 	"github.com/splicewatch/splicewatch/test/trigger"
 )
 
-// overheadCalls is the loop length of the overhead benchmarks.
-const overheadCalls = 1_000_000
+// overheadCase is one loop of system calls timed bare and attached.
+type overheadCase struct {
+	name       string
+	tracepoint string // syscall whose enter/exit get the empty floor programs
+	event      string // event name the loop produces
+	calls      int    // calls per loop
+	perIter    int    // events per loop iteration
+	filter     func(tb testing.TB) *sensor.Filter
+	// loop runs the calls and returns the elapsed time.
+	loop func(tb testing.TB, n int) time.Duration
+}
+
+func overheadCases() []overheadCase {
+	return []overheadCase{
+		{name: "vmsplice64", tracepoint: "vmsplice", event: event.NameVmsplice, calls: 1_000_000, perIter: 1,
+			loop: func(tb testing.TB, n int) time.Duration { return vmspliceLoop(tb, n, 64) }},
+		{name: "vmsplice4k", tracepoint: "vmsplice", event: event.NameVmsplice, calls: 200_000, perIter: 1,
+			loop: func(tb testing.TB, n int) time.Duration { return vmspliceLoop(tb, n, 4096) }},
+		{name: "splice64k", tracepoint: "splice", event: event.NameSplice, calls: 100_000, perIter: 2,
+			loop: spliceLoop},
+		{name: "sendfile64k", tracepoint: "sendfile64", event: event.NameSendfile, calls: 100_000, perIter: 1,
+			loop: sendfileLoop},
+		{name: "sendfile64k-excluded", tracepoint: "sendfile64", event: "", calls: 100_000, perIter: 1,
+			loop: sendfileLoop,
+			filter: func(tb testing.TB) *sensor.Filter {
+				b, _ := os.ReadFile("/proc/self/comm")
+				return &sensor.Filter{ExcludeComms: []string{string(b[:len(b)-1])}}
+			}},
+	}
+}
+
+// BenchmarkOverhead times a loop of each call bare, with empty programs on
+// the call's enter and exit tracepoints (the floor of any paired design),
+// and with the full sensor attached (every program and field, ring buffer,
+// user-space decoding and the built-in signatures), alternating three
+// times in one run. It reports the ratios of the medians to the bare loop,
+// the events lost (must be 0) and the events per second the reader
+// sustained.
+//
+//	go test -run '^$' -bench Overhead -benchtime 1x ./test/e2e
+func BenchmarkOverhead(b *testing.B) {
+	requireRoot(b)
+	for _, c := range overheadCases() {
+		b.Run(c.name, func(b *testing.B) {
+			for range b.N {
+				measureOverhead(b, c)
+			}
+		})
+	}
+}
+
+func measureOverhead(b *testing.B, c overheadCase) {
+	var bare, floor, attached []time.Duration
+	var lost, missing uint64
+	var rate float64
+	for range 3 {
+		bare = append(bare, c.loop(b, c.calls))
+
+		detach := attachEmpty(b, c.tracepoint)
+		floor = append(floor, c.loop(b, c.calls))
+		detach()
+
+		opts := &sensor.Options{}
+		if c.filter != nil {
+			opts.Filter = c.filter(b)
+		}
+		p := startPipeline(b, opts)
+		p.mu.Lock()
+		p.countName, p.countOnly = c.event, true
+		p.mu.Unlock()
+		before := p.countMine()
+		attached = append(attached, c.loop(b, c.calls))
+		if c.event != "" {
+			want := before + uint64(c.calls*c.perIter)
+			if got := p.waitCount(b, want); got < want {
+				missing += want - got
+			}
+			rate = max(rate, float64(c.calls*c.perIter)/p.drainTime().Seconds())
+		}
+		l, err := p.sensor.Lost()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range l {
+			lost += v
+		}
+		p.stop()
+	}
+	ratio := float64(median(attached)) / float64(median(bare))
+	floorRatio := float64(median(floor)) / float64(median(bare))
+	b.ReportMetric(median(bare).Seconds(), "bare-s")
+	b.ReportMetric(floorRatio, "floor-ratio")
+	b.ReportMetric(ratio, "ratio")
+	b.ReportMetric(float64(lost), "lost")
+	b.ReportMetric(float64(missing), "missing")
+	if rate > 0 {
+		b.ReportMetric(rate, "reader-events/s")
+	}
+	b.Logf("%s: bare %v, empty enter+exit programs %v (%.2fx), sensor %v (%.2fx), lost %d, missing %d, reader %.0f events/s",
+		c.name, median(bare), median(floor), floorRatio, median(attached), ratio, lost, missing, rate)
+	if lost != 0 || missing != 0 {
+		b.Errorf("lost %d events, %d never arrived", lost, missing)
+	}
+}
 
 // vmspliceLoop issues n vmsplice calls of size bytes into a fresh pipe,
 // draining it every 8 calls, and returns the elapsed time.
@@ -30,6 +136,11 @@ func vmspliceLoop(tb testing.TB, n, size int) time.Duration {
 	}
 	defer unix.Close(r)
 	defer unix.Close(w)
+	if size*8 > 65536 {
+		if _, err := unix.FcntlInt(uintptr(w), unix.F_SETPIPE_SZ, size*8); err != nil {
+			tb.Fatalf("grow pipe: %v", err)
+		}
+	}
 	buf := make([]byte, size)
 	drain := make([]byte, 8*size)
 	iov := []trigger.Iovec{{Base: uint64(uintptr(unsafe.Pointer(&buf[0]))), Len: uint64(size)}}
@@ -39,8 +150,12 @@ func vmspliceLoop(tb testing.TB, n, size int) time.Duration {
 			tb.Fatalf("vmsplice returned %d", ret)
 		}
 		if i%8 == 0 {
-			if _, err := unix.Read(r, drain); err != nil {
-				tb.Fatalf("drain: %v", err)
+			for got := 0; got < 8*size; {
+				m, err := unix.Read(r, drain[got:])
+				if err != nil {
+					tb.Fatalf("drain: %v", err)
+				}
+				got += m
 			}
 		}
 	}
@@ -49,61 +164,71 @@ func vmspliceLoop(tb testing.TB, n, size int) time.Duration {
 	return elapsed
 }
 
-// BenchmarkOverheadVmsplice64 times 1,000,000 vmsplice calls of 64 bytes
-// bare, with empty programs on the enter and exit tracepoints (the floor of
-// any paired design), and with the full sensor attached (enter and exit programs, the
-// 1024-segment scan, ring buffer, user-space decoding and the engine), in
-// the same run, alternating three times. It reports the ratios of the
-// medians to the bare loop, the events lost (must be 0) and the events per second the
-// reader sustained.
-//
-//	go test -run '^$' -bench OverheadVmsplice64 -benchtime 1x ./test/e2e
-func BenchmarkOverheadVmsplice64(b *testing.B) {
-	requireRoot(b)
-	for range b.N {
-		var bare, floor, attached []time.Duration
-		var lost, missing uint64
-		var rate float64
-		for range 3 {
-			bare = append(bare, vmspliceLoop(b, overheadCalls, 64))
+// file64k returns an open 64 KiB file, cached in memory.
+func file64k(tb testing.TB) *os.File {
+	tb.Helper()
+	path := filepath.Join(tb.TempDir(), "64k")
+	if err := os.WriteFile(path, make([]byte, 64<<10), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	return f
+}
 
-			detach := attachEmpty(b, "vmsplice")
-			floor = append(floor, vmspliceLoop(b, overheadCalls, 64))
-			detach()
+func devNull(tb testing.TB) *os.File {
+	tb.Helper()
+	f, err := os.OpenFile("/dev/null", os.O_WRONLY, 0)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { f.Close() })
+	return f
+}
 
-			p := startPipelineCounting(b)
-			before := p.countMine()
-			d := vmspliceLoop(b, overheadCalls, 64)
-			attached = append(attached, d)
-			got := p.waitCount(b, before+overheadCalls)
-			if got < before+overheadCalls {
-				missing += before + overheadCalls - got
-			}
-			l, err := p.sensor.Lost()
-			if err != nil {
-				b.Fatal(err)
-			}
-			for _, v := range l {
-				lost += v
-			}
-			rate = max(rate, float64(overheadCalls)/p.drainTime().Seconds())
-			p.stop()
+// spliceLoop moves 64 KiB from a file through a pipe to /dev/null, n times:
+// two splice calls each.
+func spliceLoop(tb testing.TB, n int) time.Duration {
+	tb.Helper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	in, null := file64k(tb), devNull(tb)
+	r, w, err := trigger.Pipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer unix.Close(r)
+	defer unix.Close(w)
+	start := time.Now()
+	for range n {
+		off := int64(0)
+		if ret := trigger.SpliceAt(int(in.Fd()), &off, w, 64<<10, 0); ret != 64<<10 {
+			tb.Fatalf("splice file->pipe returned %d", ret)
 		}
-		ratio := float64(median(attached)) / float64(median(bare))
-		floorRatio := float64(median(floor)) / float64(median(bare))
-		b.ReportMetric(median(bare).Seconds(), "bare-s")
-		b.ReportMetric(floorRatio, "floor-ratio")
-		b.ReportMetric(median(attached).Seconds(), "attached-s")
-		b.ReportMetric(ratio, "ratio")
-		b.ReportMetric(float64(lost), "lost")
-		b.ReportMetric(float64(missing), "missing")
-		b.ReportMetric(rate, "reader-events/s")
-		b.Logf("bare %v, empty enter+exit programs %v (%.2fx), sensor %v (%.2fx), lost %d, missing %d, reader %.0f events/s",
-			median(bare), median(floor), floorRatio, median(attached), ratio, lost, missing, rate)
-		if lost != 0 || missing != 0 {
-			b.Errorf("lost %d events, %d never arrived", lost, missing)
+		if ret := trigger.Splice(r, int(null.Fd()), 64<<10, 0); ret != 64<<10 {
+			tb.Fatalf("splice pipe->null returned %d", ret)
 		}
 	}
+	return time.Since(start)
+}
+
+// sendfileLoop sends 64 KiB of a file to /dev/null, n times.
+func sendfileLoop(tb testing.TB, n int) time.Duration {
+	tb.Helper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	in, null := file64k(tb), devNull(tb)
+	start := time.Now()
+	for range n {
+		off := int64(0)
+		if ret := trigger.Sendfile(int(null.Fd()), int(in.Fd()), &off, 64<<10); ret != 64<<10 {
+			tb.Fatalf("sendfile returned %d", ret)
+		}
+	}
+	return time.Since(start)
 }
 
 func median(d []time.Duration) time.Duration {
@@ -112,22 +237,13 @@ func median(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-// startPipelineCounting starts the full pipeline (sensor, decoding, engine
-// with the built-in signatures) that counts this process's vmsplice events
-// instead of keeping them.
-func startPipelineCounting(tb testing.TB) *pipeline {
-	p := startPipeline(tb, nil)
-	p.countOnly = true
-	return p
-}
-
 func (p *pipeline) countMine() uint64 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.mine
 }
 
-// waitCount waits until n of this process's vmsplice events arrived, or no
+// waitCount waits until n of this process's counted events arrived, or no
 // progress is made for two seconds, and returns the count.
 func (p *pipeline) waitCount(tb testing.TB, n uint64) uint64 {
 	tb.Helper()
