@@ -11,7 +11,7 @@ import (
 )
 
 var knownTypes = []Type{TypeInt32, TypeInt64, TypeUint32, TypeUint64, TypeAddress, TypeString, TypeBool,
-	TypeStrings, TypeObjects}
+	TypeStrings, TypeObjects, TypeObject}
 
 var knownTags = []Tag{TagKernel, TagUser, TagTOCTOU, TagOptional, TagDerived}
 
@@ -65,8 +65,8 @@ func checkArgDefs(t *testing.T, args []Arg, top bool) {
 		if a.Has(TagTOCTOU) && !a.Has(TagUser) {
 			t.Errorf("arg %s: TOCTOU without U: only user memory is read twice", a.Name)
 		}
-		if (a.Type == TypeObjects) != (len(a.Fields) > 0) {
-			t.Errorf("arg %s: fields belong to, and only to, []object arguments", a.Name)
+		if (a.Type == TypeObjects || a.Type == TypeObject) != (len(a.Fields) > 0) {
+			t.Errorf("arg %s: fields belong to, and only to, object and []object arguments", a.Name)
 		}
 		if a.Pattern != "" {
 			if _, err := regexp.Compile(a.Pattern); err != nil {
@@ -74,8 +74,8 @@ func checkArgDefs(t *testing.T, args []Arg, top bool) {
 			}
 		}
 		if len(a.Fields) > 0 {
-			if !top {
-				t.Errorf("arg %s: objects nest one level only", a.Name)
+			if !top && a.Type == TypeObjects {
+				t.Errorf("arg %s: a list of objects is a top-level argument only", a.Name)
 			}
 			checkArgDefs(t, a.Fields, false)
 		}
@@ -145,8 +145,8 @@ func TestVmspliceKernelFacts(t *testing.T) {
 	}
 	for _, h := range e.Hooks {
 		for _, pt := range h.Points {
-			if fn := pt[strings.IndexByte(pt, '/')+1:]; h.Planned && fn != "__x64_sys_vmsplice" {
-				t.Errorf("planned %s hook %q: the planned modes attach to __x64_sys_vmsplice", h.Mode, pt)
+			if fn := pt[strings.IndexByte(pt, '/')+1:]; h.Mode != "tracepoint" && fn != "__x64_sys_vmsplice" {
+				t.Errorf("%s hook %q: the kprobe and fentry modes attach to __x64_sys_vmsplice", h.Mode, pt)
 			}
 		}
 	}
