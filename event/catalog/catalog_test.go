@@ -195,3 +195,50 @@ func TestRulesFor(t *testing.T) {
 		t.Errorf("RulesFor(tee) = %#v, want an empty list", got)
 	}
 }
+
+// TestPagesStateFacts pins the pages of the newer facts to what the sensor
+// and the kernel really do (bpf/include/sw_*.h, kernel-facts.md).
+func TestPagesStateFacts(t *testing.T) {
+	tests := []struct {
+		event string
+		facts []string
+	}{
+		{event.NameVmsplice, []string{
+			"`kprobe/__x64_sys_vmsplice`", "`kretprobe/__x64_sys_vmsplice`", "`fentry/__x64_sys_vmsplice`",
+			"`fexit/__x64_sys_vmsplice`", "vmsplice_to_pipe and vmsplice_to_user are inlined",
+			"`__ia32_sys_*` wrappers, which this mode does not attach to", "`fd_info.pipe.buf_flags` | uint32 | K | Always 0",
+			"the legacy vsyscall page (0xffffffffff600000)", "CVE-2024-26808",
+		}},
+		{event.NameSplice, []string{
+			"PIPE_BUF_FLAG_CAN_MERGE (0x10)", "`fd_in_info.can_write` false", "len` below 4096",
+			"`fd_out_info.pipe.buf_flags` | uint32 | K | The flags of the newest buffer", "the file position (`f_pos`)",
+			"`fd_in_info.pipe.wrapped` | bool | K, derived |",
+		}},
+		{event.NamePageRace, []string{
+			"CVE-2020-29374", "`tracepoint/syscalls/sys_enter_munmap`", "`tracepoint/syscalls/sys_enter_madvise`",
+			"`tracepoint/syscalls/sys_enter_mremap`", "`tp_btf/sched_process_fork`",
+			"MADV_DONTNEED 4, MADV_FREE 8, MADV_REMOVE 9 or MADV_DONTNEED_LOCKED 24", "in every attach mode",
+			"A synthetic event",
+		}},
+		{nameEventsThrottled, []string{"**Not emitted yet.**", "`window_ns`", "`throttled`"}},
+		{event.NameProcessExit, []string{"**Not emitted yet.**", "`exit_code`"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.event, func(t *testing.T) {
+			e, ok := Lookup(tt.event)
+			if !ok {
+				t.Fatalf("no %s definition", tt.event)
+			}
+			p, err := NewPage(e, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := string(p.Markdown())
+			for _, fact := range tt.facts {
+				if !strings.Contains(page, fact) {
+					t.Errorf("%s page lacks %q", tt.event, fact)
+				}
+			}
+		})
+	}
+}

@@ -82,6 +82,11 @@ func fdInfoArg(fd string, side fdSide) Arg {
 				Fields: pipeFields(side == sideOut)},
 		},
 	}
+	pipe := &a.Fields[len(a.Fields)-1]
+	if side != sideOut {
+		pipe.Description = "The pipe's ring, for a pipe or FIFO: read from the `pipe_inode_info` at syscall " +
+			"entry. Present only when `type` is \"pipe\"."
+	}
 	if side == sideVmsplice {
 		// The vmsplice record has no room for a path.
 		a.Fields = slices.DeleteFunc(a.Fields, func(f Arg) bool { return f.Name == "path" })
