@@ -15,10 +15,10 @@ func eventsThrottled() Event {
 			"events of one name one process may produce per window; when a process exceeds it, the events over the " +
 			"limit are counted instead of sent, and at the end of the window the sensor emits one events_throttled per " +
 			"process and event name with the count. Throttling is never silent: a throttled process is named, unlike " +
-			"a loss (events_lost). Events carrying a suspicious fact computed in the kernel (a kernel, overlong or " +
-			"vDSO segment, `iov_changed`, `dirty_pipe_merge`, `dirty_pipe_shape`) are never throttled.\n\n" +
-			"The process fields identify the throttled process as far as the sensor knows it; `ret` is 0 and `time` " +
-			"is when the window closed.",
+			"a loss (events_lost). Events carrying a suspicious fact computed in the kernel (`iov_changed`, " +
+			"`dirty_pipe_merge`, `dirty_pipe_shape`) are never throttled (bpf/include/sw_event.h).\n\n" +
+			"`pid` and `comm` name the throttled process; the process fields may be zero, as in events_lost. " +
+			"`ret` is 0 and `time` is when the window closed.",
 		Pending: "The sensor's rate limiter is being written: this definition is the contract its events must " +
 			"meet (sensor/catalog_test.go checks a producer against it once one exists).",
 		Args: []Arg{
@@ -38,7 +38,7 @@ func eventsThrottled() Event {
 				"A process that makes the watched calls at a high rate, such as a busy web server's sendfile, is " +
 					"throttled so that it cannot fill the ring buffer for everyone (events_lost). An attacker can use " +
 					"the same flood to hide an ordinary-looking call of its own; the summary keeps the flood visible, " +
-					"and the suspicious calls themselves are never throttled."},
+					"and calls with a kernel-computed suspicious fact are never throttled."},
 		},
 		Benign: "Expected on busy servers: nginx or HAProxy making hundreds of thousands of sendfile or splice calls a second.",
 		Related: []Related{
