@@ -166,3 +166,31 @@ func TestEventsDescribeJSON(t *testing.T) {
 		t.Errorf("list -o json: %v, %d entries\n%s", err, len(list), out)
 	}
 }
+
+// TestShippedRules checks that the pages see both kinds of shipped rules:
+// the Go signatures and the embedded Rego pack, each with a source that
+// exists in the repository.
+func TestShippedRules(t *testing.T) {
+	got, err := shippedRules(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]catalog.Rule{}
+	for _, r := range got {
+		ids[r.ID] = r
+		if len(r.Events) == 0 {
+			t.Errorf("%s selects no event", r.ID)
+		}
+		if _, err := os.Stat(filepath.Join(repoRoot, r.Source)); err != nil {
+			t.Errorf("%s: source %q: %v", r.ID, r.Source, err)
+		}
+	}
+	for _, id := range []string{"SPW-001", "SPW-002", "SPW-010"} {
+		if _, ok := ids[id]; !ok {
+			t.Errorf("%s missing from the shipped rules %v", id, got)
+		}
+	}
+	if src := ids["SPW-002"].Source; !strings.HasPrefix(src, "rules/") || !strings.HasSuffix(src, ".rego") {
+		t.Errorf("SPW-002 source %q, want a file of rules/", src)
+	}
+}
