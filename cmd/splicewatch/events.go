@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,19 +16,40 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/splicewatch/splicewatch/docs/events/examples"
+	"github.com/splicewatch/splicewatch/engine/rego"
 	"github.com/splicewatch/splicewatch/event/catalog"
+	"github.com/splicewatch/splicewatch/rules"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
 )
 
 // shippedRules returns the metadata of every rule splicewatch ships, with
-// the events each selects: the event pages list them.
-func shippedRules() []catalog.Rule {
-	var rules []catalog.Rule
+// the events each selects: the event pages list them. They are the Go
+// signatures of signatures/builtin and the rules of the embedded Rego pack
+// (rules/), compiled as `splicewatch run` compiles them.
+func shippedRules(ctx context.Context) ([]catalog.Rule, error) {
+	var out []catalog.Rule
 	for _, sig := range builtin.All() {
 		m := sig.Metadata()
-		rules = append(rules, catalog.Rule{ID: m.ID, Name: m.Name, Events: sig.Events(), Source: "signatures/builtin"})
+		out = append(out, catalog.Rule{ID: m.ID, Name: m.Name, Events: sig.Events(), Source: "signatures/builtin"})
 	}
-	return rules
+	det, err := rego.Load(ctx, &rego.Options{
+		Sources: []rego.Source{{Name: embeddedName, FS: rules.FS()}},
+		Library: libSources(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded rule pack: %w", err)
+	}
+	for _, r := range det.Info() {
+		out = append(out, catalog.Rule{ID: r.ID, Name: r.Name, Events: r.Events, Source: packPath(r.File)})
+	}
+	return out, nil
+}
+
+// packPath turns the name a rule of the embedded pack was loaded under
+// ("embedded/spw002_overlong_iovec.rego") into its path in the
+// repository, for a link.
+func packPath(file string) string {
+	return path.Join("rules", strings.TrimPrefix(file, embeddedName+"/"))
 }
 
 // newEventsCmd builds `splicewatch events`: the event catalogue.
@@ -129,7 +152,11 @@ func newEventsDescribeCmd() *cobra.Command {
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("read example: %w", err)
 			}
-			page, err := catalog.NewPage(def, shippedRules(), example)
+			shipped, err := shippedRules(cmd.Context())
+			if err != nil {
+				return err
+			}
+			page, err := catalog.NewPage(def, shipped, example)
 			if err != nil {
 				return err
 			}
@@ -158,7 +185,7 @@ func newEventsGenDocsCmd() *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			stale, err := genDocs(root, !check)
+			stale, err := genDocs(cmd.Context(), root, !check)
 			if err != nil {
 				return err
 			}
@@ -179,8 +206,12 @@ func newEventsGenDocsCmd() *cobra.Command {
 // genDocs compares the generated documentation with the files under root
 // and returns the paths that differ, are missing or are stale pages. With
 // write, it brings them up to date.
-func genDocs(root string, write bool) ([]string, error) {
-	files, err := catalog.Generate(shippedRules(), os.DirFS(filepath.Join(root, catalog.DocsDir, "examples")))
+func genDocs(ctx context.Context, root string, write bool) ([]string, error) {
+	shipped, err := shippedRules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	files, err := catalog.Generate(shipped, os.DirFS(filepath.Join(root, catalog.DocsDir, "examples")))
 	if err != nil {
 		return nil, fmt.Errorf("generate docs: %w", err)
 	}

@@ -52,6 +52,8 @@ const (
 	TypeBool    Type = "bool"
 	TypeStrings Type = "[]string"
 	TypeObjects Type = "[]object" // a list of objects with Arg.Fields
+	// TypeObject (envelope.go) is one object with Arg.Fields, such as an
+	// fd description; objects may nest.
 )
 
 // Arg defines one argument of an event.
@@ -66,7 +68,8 @@ type Arg struct {
 	Pattern string `json:"pattern,omitempty"`
 	// MaxItems bounds the length of a list; 0 means no bound.
 	MaxItems int `json:"max_items,omitempty"`
-	// Fields defines the members of each object of a []object.
+	// Fields defines the members of an object, or of each object of a
+	// []object. The object is closed: no other member is allowed.
 	Fields []Arg `json:"fields,omitempty"`
 }
 
@@ -112,6 +115,10 @@ type Event struct {
 	Attacks     []Attack  `json:"attacks,omitempty"`
 	Benign      string    `json:"benign,omitempty"`
 	Related     []Related `json:"related,omitempty"`
+	// Pending, when not empty, says why the sensor does not emit the event
+	// yet: the definition exists so that rules and producers can be
+	// written, and checked, against it.
+	Pending string `json:"pending,omitempty"`
 }
 
 // Arg returns the definition of the named argument.
@@ -127,7 +134,7 @@ func (e *Event) Arg(name string) (*Arg, bool) {
 // All returns the definitions of every event, sorted by name. The result is
 // a fresh copy: callers may modify it.
 func All() []Event {
-	all := []Event{vmsplice(), splice(), tee(), sendfile(), eventsLost()}
+	all := []Event{vmsplice(), splice(), tee(), sendfile(), eventsLost(), pageRace(), eventsThrottled(), processExit()}
 	slices.SortFunc(all, func(a, b Event) int { return strings.Compare(a.Name, b.Name) })
 	return all
 }

@@ -11,7 +11,7 @@ import (
 )
 
 var knownTypes = []Type{TypeInt32, TypeInt64, TypeUint32, TypeUint64, TypeAddress, TypeString, TypeBool,
-	TypeStrings, TypeObjects}
+	TypeStrings, TypeObjects, TypeObject}
 
 var knownTags = []Tag{TagKernel, TagUser, TagTOCTOU, TagOptional, TagDerived}
 
@@ -65,8 +65,8 @@ func checkArgDefs(t *testing.T, args []Arg, top bool) {
 		if a.Has(TagTOCTOU) && !a.Has(TagUser) {
 			t.Errorf("arg %s: TOCTOU without U: only user memory is read twice", a.Name)
 		}
-		if (a.Type == TypeObjects) != (len(a.Fields) > 0) {
-			t.Errorf("arg %s: fields belong to, and only to, []object arguments", a.Name)
+		if (a.Type == TypeObjects || a.Type == TypeObject) != (len(a.Fields) > 0) {
+			t.Errorf("arg %s: fields belong to, and only to, object and []object arguments", a.Name)
 		}
 		if a.Pattern != "" {
 			if _, err := regexp.Compile(a.Pattern); err != nil {
@@ -74,8 +74,8 @@ func checkArgDefs(t *testing.T, args []Arg, top bool) {
 			}
 		}
 		if len(a.Fields) > 0 {
-			if !top {
-				t.Errorf("arg %s: objects nest one level only", a.Name)
+			if !top && a.Type == TypeObjects {
+				t.Errorf("arg %s: a list of objects is a top-level argument only", a.Name)
 			}
 			checkArgDefs(t, a.Fields, false)
 		}
@@ -145,8 +145,8 @@ func TestVmspliceKernelFacts(t *testing.T) {
 	}
 	for _, h := range e.Hooks {
 		for _, pt := range h.Points {
-			if fn := pt[strings.IndexByte(pt, '/')+1:]; h.Planned && fn != "__x64_sys_vmsplice" {
-				t.Errorf("planned %s hook %q: the planned modes attach to __x64_sys_vmsplice", h.Mode, pt)
+			if fn := pt[strings.IndexByte(pt, '/')+1:]; h.Mode != "tracepoint" && fn != "__x64_sys_vmsplice" {
+				t.Errorf("%s hook %q: the kprobe and fentry modes attach to __x64_sys_vmsplice", h.Mode, pt)
 			}
 		}
 	}
@@ -193,5 +193,52 @@ func TestRulesFor(t *testing.T) {
 	}
 	if got := RulesFor("tee", rules); got == nil || len(got) != 0 {
 		t.Errorf("RulesFor(tee) = %#v, want an empty list", got)
+	}
+}
+
+// TestPagesStateFacts pins the pages of the newer facts to what the sensor
+// and the kernel really do (bpf/include/sw_*.h, kernel-facts.md).
+func TestPagesStateFacts(t *testing.T) {
+	tests := []struct {
+		event string
+		facts []string
+	}{
+		{event.NameVmsplice, []string{
+			"`kprobe/__x64_sys_vmsplice`", "`kretprobe/__x64_sys_vmsplice`", "`fentry/__x64_sys_vmsplice`",
+			"`fexit/__x64_sys_vmsplice`", "vmsplice_to_pipe and vmsplice_to_user are inlined",
+			"`__ia32_sys_*` wrappers, which this mode does not attach to", "`fd_info.pipe.buf_flags` | uint32 | K | Always 0",
+			"the legacy vsyscall page (0xffffffffff600000)", "CVE-2024-26808",
+		}},
+		{event.NameSplice, []string{
+			"PIPE_BUF_FLAG_CAN_MERGE (0x10)", "`fd_in_info.can_write` false", "len` below 4096",
+			"`fd_out_info.pipe.buf_flags` | uint32 | K | The flags of the newest buffer", "the file position (`f_pos`)",
+			"`fd_in_info.pipe.wrapped` | bool | K, derived |",
+		}},
+		{event.NamePageRace, []string{
+			"CVE-2020-29374", "`tracepoint/syscalls/sys_enter_munmap`", "`tracepoint/syscalls/sys_enter_madvise`",
+			"`tracepoint/syscalls/sys_enter_mremap`", "`tp_btf/sched_process_fork`",
+			"MADV_DONTNEED 4, MADV_FREE 8, MADV_REMOVE 9 or MADV_DONTNEED_LOCKED 24", "in every attach mode",
+			"A synthetic event",
+		}},
+		{nameEventsThrottled, []string{"**Not emitted yet.**", "`window_ns`", "`throttled`"}},
+		{event.NameProcessExit, []string{"**Not emitted yet.**", "`exit_code`"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.event, func(t *testing.T) {
+			e, ok := Lookup(tt.event)
+			if !ok {
+				t.Fatalf("no %s definition", tt.event)
+			}
+			p, err := NewPage(e, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := string(p.Markdown())
+			for _, fact := range tt.facts {
+				if !strings.Contains(page, fact) {
+					t.Errorf("%s page lacks %q", tt.event, fact)
+				}
+			}
+		})
 	}
 }

@@ -80,6 +80,12 @@ func checkValue(def *Arg, v any) error {
 		return checkString(def, v)
 	case TypeStrings:
 		return checkList(def, v, func(x any) error { return checkString(def, x) })
+	case TypeObject:
+		obj, ok := v.(event.Args)
+		if !ok {
+			return fmt.Errorf("%#v is not an object", v)
+		}
+		return checkArgs(def.Fields, obj)
 	case TypeObjects:
 		return checkList(def, v, func(x any) error {
 			obj, ok := x.(event.Args)

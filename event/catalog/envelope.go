@@ -15,10 +15,11 @@ func Envelope() []Arg {
 	return []Arg{
 		{Name: "name", Type: TypeString, Description: "The event kind; selects the meaning of `args`.",
 			Enum: Names()},
-		{Name: "time", Type: TypeTime, Description: "Wall-clock time of the syscall's exit (for events_lost: when " +
-			"the loss was noticed), RFC 3339 with nanoseconds."},
+		{Name: "time", Type: TypeTime, Description: "Wall-clock time of the syscall's exit (for page_race: of the " +
+			"memory call's entry or the fork; for events_lost: when the loss was noticed), RFC 3339 with nanoseconds."},
 		{Name: "host", Type: TypeString, Tags: []Tag{TagOptional}, Description: "The host name of the sensor."},
-		{Name: "process", Type: TypeObject, Description: "The calling task (all zero for events_lost).",
+		{Name: "process", Type: TypeObject, Description: "The calling task (for page_race: the task making the memory call, the parent " +
+			"for a fork; all zero for events_lost).",
 			Fields: processFields()},
 		{Name: "args", Type: TypeObject, Description: "The named arguments and the facts the sensor derived " +
 			"from them, as defined per event."},

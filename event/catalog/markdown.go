@@ -19,6 +19,9 @@ func (p *Page) Markdown() []byte {
 	} else {
 		w("A synthetic event: the sensor makes it, no system call does.\n\n")
 	}
+	if p.Pending != "" {
+		w("**Not emitted yet.** %s\n\n", p.Pending)
+	}
 	w("## Purpose\n\n")
 	for _, para := range paragraphs(p.Description) {
 		w("%s\n\n", para)
@@ -102,7 +105,11 @@ func Index(events []Event) []byte {
 		"[docs/schema/event.schema.json](../schema/event.schema.json).\n\n", generatedNote)
 	w("| event | summary |\n|---|---|\n")
 	for _, e := range events {
-		w("| [%s](%s.md) | %s |\n", e.Name, e.Name, mdCell(e.Summary))
+		pending := ""
+		if e.Pending != "" {
+			pending = " (not emitted yet)"
+		}
+		w("| [%s](%s.md) | %s%s |\n", e.Name, e.Name, mdCell(e.Summary), pending)
 	}
 	w("\n## Argument tags\n\n| tag | meaning |\n|---|---|\n")
 	for _, l := range TagLegend {

@@ -84,14 +84,19 @@ func paragraphs(s string) []string {
 	return strings.Split(strings.TrimSpace(s), "\n\n")
 }
 
-// flatArgs lists args with the fields of list-of-object arguments after
-// their parent, named parent[].field.
+// flatArgs lists args with the fields of object arguments after their
+// parent, at any depth, named parent.field (an object) or parent[].field
+// (a list of objects).
 func flatArgs(args []Arg) []Arg {
 	var out []Arg
 	for _, a := range args {
 		out = append(out, a)
-		for _, f := range a.Fields {
-			f.Name = a.Name + "[]." + f.Name
+		sep := "."
+		if a.Type == TypeObjects {
+			sep = "[]."
+		}
+		for _, f := range flatArgs(a.Fields) {
+			f.Name = a.Name + sep + f.Name
 			out = append(out, f)
 		}
 	}

@@ -30,6 +30,9 @@ func Schema() ([]byte, error) {
 		ref := strings.ReplaceAll(e.Name, "_", "-") + "-args"
 		a := argsSchema(e.Args)
 		a["description"] = "Arguments of " + e.Name + ": " + e.Summary + "."
+		if e.Pending != "" {
+			a["description"] = a["description"].(string) + " Not emitted yet: " + plainText(e.Pending)
+		}
 		defs[ref] = a
 		cases = append(cases, obj{
 			"if":   obj{"properties": obj{"name": obj{"const": e.Name}}, "required": []string{"name"}},

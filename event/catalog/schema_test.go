@@ -15,15 +15,23 @@ import (
 const examplesDir = "../../docs/events/examples"
 
 // TestExamplesValid validates the committed real events (captured by
-// test/e2e) against both the schema and the definitions.
+// test/e2e) against both the schema and the definitions. An event the
+// sensor does not emit yet (Pending) has no example, and must not have one.
 func TestExamplesValid(t *testing.T) {
 	v, err := catalogtest.NewValidator()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range catalog.Names() {
+	for _, def := range catalog.All() {
+		name := def.Name
 		t.Run(name, func(t *testing.T) {
 			b, err := os.ReadFile(filepath.Join(examplesDir, catalog.ExamplePath(name)))
+			if def.Pending != "" {
+				if err == nil {
+					t.Errorf("%s has an example, but the definition says it is not emitted yet", name)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("every event needs a real example (see TestWriteExamples in test/e2e): %v", err)
 			}
@@ -61,7 +69,14 @@ func TestSchemaRejects(t *testing.T) {
 	tests := []struct{ name, old, new string }{
 		{"unknown event name", `"name": "vmsplice"`, `"name": "openat"`},
 		{"args of another event", `"name": "vmsplice"`, `"name": "tee"`},
-		{"undefined argument", `"fd": `, `"fd_info": 1, "fd": `},
+		{"undefined argument", `"fd": `, `"fd_desc": 1, "fd": `},
+		{"undefined fd description field", `"type": "pipe",`, `"type": "pipe", "colour": 1,`},
+		{"unknown fd type", `"type": "pipe",`, `"type": "fifo",`},
+		{"fd description not an object", `"fd_info": {`, `"fd_info": 1, "x": {`},
+		{"undefined pipe field", `"end": "write",`, `"end": "write", "spare": 0,`},
+		{"unknown pipe end", `"end": "write",`, `"end": "middle",`},
+		{"unknown pipe buffer flag", `"buf_flag_names": [`, `"buf_flag_names": ["MERGE"`},
+		{"bad perm", `"perm": "0`, `"perm": "9`},
 		{"missing required argument", `"nr_segs": 4,`, ``},
 		{"address above 2^64", `"kernel_first_base": 18446744073699065856`, `"kernel_first_base": 18446744073709551616`},
 		{"negative address", `"iov_addr": `, `"iov_addr": -`},

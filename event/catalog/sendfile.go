@@ -5,10 +5,12 @@ import "github.com/splicewatch/splicewatch/event"
 func sendfile() Event {
 	args := []Arg{
 		fdArg("out_fd", "The descriptor written to: any file or socket (only a socket before Linux 2.6.33)."),
+		fdInfoArg("out_fd", sideOut),
 		fdArg("in_fd", "The descriptor read from: a file that supports mmap-like reads, not a socket; since "+
 			"Linux 5.12, when `out_fd` is a pipe, anything splice accepts."),
+		fdInfoArg("in_fd", sideIn),
 	}
-	args = append(args, offsetArgs("offset", "in_fd", "`off_t *`")...)
+	args = append(args, offsetArgs("offset", "in_fd", "`off_t *`", true)...)
 	args = append(args, Arg{Name: "count", Type: TypeUint64, Description: "The most bytes to copy."})
 	return Event{
 		Name:    event.NameSendfile,

@@ -3,26 +3,50 @@ package catalog
 import "github.com/splicewatch/splicewatch/event"
 
 // offsetArgs returns the pointer and value arguments of an offset.
-func offsetArgs(ptr, fd, cType string) []Arg {
+// filePos says whether the value is the file position when the pointer is
+// NULL (the input side).
+func offsetArgs(ptr, fd, cType string, filePos bool) []Arg {
+	tags := []Tag{TagUser, TagTOCTOU, TagOptional}
+	desc := "The offset `*" + ptr + "` held at entry. Absent when `" + ptr + "` is NULL or could not be " +
+		"read (an unmapped page, or a valid page that is not resident). The kernel copies the offset again " +
+		"after this read: another thread can change it in between."
+	if filePos {
+		tags = []Tag{TagUser, TagTOCTOU, TagKernel, TagOptional}
+		desc = "The offset the transfer starts from. When `" + ptr + "` is not NULL: `*" + ptr + "` as read " +
+			"from user memory at entry (U, TOCTOU: the kernel copies it again after this read, and another thread " +
+			"can change it in between); absent when it could not be read (an unmapped page, or a valid page that " +
+			"is not resident). When `" + ptr + "` is NULL and `" + fd + "` is a regular file: the file position " +
+			"(`f_pos`) read from kernel memory at entry (K). Absent otherwise (a NULL pointer on a pipe, socket " +
+			"or device)."
+	}
 	return []Arg{
 		{Name: ptr, Type: TypeAddress, Description: "The user address of the " + cType + " offset for `" + fd +
 			"`, 0 for NULL."},
-		{Name: ptr + "_value", Type: TypeInt64, Tags: []Tag{TagUser, TagTOCTOU, TagOptional},
-			Description: "The offset `*" + ptr + "` held at entry. Absent when `" + ptr + "` is NULL or could not be " +
-				"read (an unmapped page, or a valid page that is not resident). The kernel copies the offset again " +
-				"after this read: another thread can change it in between."},
+		{Name: ptr + "_value", Type: TypeInt64, Tags: tags, Description: desc},
 	}
 }
 
 func splice() Event {
-	args := []Arg{fdArg("fd_in", "The descriptor data is read from.")}
-	args = append(args, offsetArgs("off_in", "fd_in", "`loff_t *`")...)
-	args = append(args, fdArg("fd_out", "The descriptor data is written to."))
-	args = append(args, offsetArgs("off_out", "fd_out", "`loff_t *`")...)
+	args := []Arg{fdArg("fd_in", "The descriptor data is read from."), fdInfoArg("fd_in", sideIn)}
+	args = append(args, offsetArgs("off_in", "fd_in", "`loff_t *`", true)...)
+	args = append(args, fdArg("fd_out", "The descriptor data is written to."), fdInfoArg("fd_out", sideOut))
+	args = append(args, offsetArgs("off_out", "fd_out", "`loff_t *`", false)...)
 	args = append(args,
 		Arg{Name: "len", Type: TypeUint64, Description: "The most bytes to move."},
 		Arg{Name: "flags", Type: TypeUint32, Description: "The `flags` argument. See `flag_names`."},
 		flagNamesArg(),
+		Arg{Name: "dirty_pipe_merge", Type: TypeBool, Tags: []Tag{TagKernel, TagDerived},
+			Description: "Kernel-confirmed Dirty Pipe: the call succeeded, `fd_in` is a regular file, `fd_out` is a " +
+				"pipe, and the buffer just filled from the file has PIPE_BUF_FLAG_CAN_MERGE (0x10) set at exit " +
+				"(`fd_out_info.pipe.buf_flags`). A later `write()` to the pipe would then land in the file's page " +
+				"cache. A patched kernel (5.16.11, 5.15.25, 5.10.102 and later) never sets it on such a buffer, so " +
+				"true means a vulnerable kernel under attack, or a kernel bug."},
+		Arg{Name: "dirty_pipe_shape", Type: TypeBool, Tags: []Tag{TagKernel, TagUser, TagDerived},
+			Description: "Behavioural Dirty Pipe, on any kernel: the call succeeded, a regular file the caller " +
+				"cannot write (`fd_in_info.can_write` false) was spliced into a pipe whose ring had wrapped " +
+				"(`fd_out_info.pipe.wrapped`), with `len` below 4096 and an `off_in_value` that is known and not " +
+				"page-aligned. This is the public exploit's call; legitimate programs rarely splice a few bytes " +
+				"from an odd offset of a file they cannot write into a recycled pipe."},
 	)
 	return Event{
 		Name:    event.NameSplice,
@@ -50,7 +74,9 @@ func splice() Event {
 					"then calls `splice(fd, &offset, p[1], NULL, 1, 0)`: here `fd_in` is the file, `off_in` is non-zero with " +
 					"an `off_in_value` that is not a multiple of the page size, `len` is 1 and `fd_out` is the pipe's write " +
 					"end; a `write()` to the pipe follows. Confirming it needs the pipe ring state and the input file's " +
-					"mode and open flags, which the sensor does not record yet."},
+					"mode and open flags: the sensor records both (`fd_in_info`, `fd_out_info.pipe`) and sets " +
+					"`dirty_pipe_merge` when the kernel really left CAN_MERGE on the new buffer (a vulnerable kernel) " +
+					"and `dirty_pipe_shape` when the call has the exploit's shape (any kernel, patched or not)."},
 		},
 		Benign: "Go's `io.Copy` between sockets (a temporary `pipe2(O_NONBLOCK|O_CLOEXEC)`, then socket→pipe and " +
 			"pipe→socket splices of up to 4 MiB with SPLICE_F_NONBLOCK), Rust's `std::io::copy`, coreutils, systemd's " +
@@ -77,7 +103,9 @@ func tee() Event {
 			"Any bit outside SPLICE_F_* fails with EINVAL.",
 		Args: []Arg{
 			fdArg("fd_in", "The pipe whose contents are duplicated."),
+			fdInfoArg("fd_in", sideIn),
 			fdArg("fd_out", "The pipe that receives the duplicates."),
+			fdInfoArg("fd_out", sideOut),
 			{Name: "len", Type: TypeUint64, Description: "The most bytes to duplicate."},
 			{Name: "flags", Type: TypeUint32, Description: "The `flags` argument. See `flag_names`."},
 			flagNamesArg(),

@@ -22,6 +22,10 @@ func (p *Page) WriteText(out io.Writer) error {
 	if p.Syscall != "" {
 		w("\n  %s;\n", p.Syscall)
 	}
+	if p.Pending != "" {
+		w("\n")
+		para("  ", "Not emitted yet. "+p.Pending)
+	}
 	section("Purpose")
 	for i, s := range paragraphs(p.Description) {
 		if i > 0 {

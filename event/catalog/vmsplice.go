@@ -34,6 +34,7 @@ func vmsplice() Event {
 		Args: []Arg{
 			fdArg("fd", "The pipe descriptor. Write end: user pages go into the pipe. Read end: pipe data is copied into the "+
 				"user buffers. Anything else: EBADF."),
+			fdInfoArg("fd", sideVmsplice),
 			{Name: "iov_addr", Type: TypeAddress, Description: "The `iov` argument: the user address of the iovec array."},
 			{Name: "nr_segs", Type: TypeUint64, Description: "The number of iovec segments passed. Above IOV_MAX (1024) the call " +
 				"fails with EINVAL."},
@@ -53,6 +54,14 @@ func vmsplice() Event {
 					"empty and the counts cover only the segments read before the failure (`segs_scanned`). An unmapped or " +
 					"kernel-space `iov_addr` causes it (the kernel then fails with EFAULT), but so can a valid page that is " +
 					"not resident, since the hook cannot take page faults."},
+			{Name: "range_start", Type: TypeAddress, Tags: firstOpt,
+				Description: "The lowest address covered by a scanned segment that starts below `user_limit` and is not " +
+					"empty; absent when there is none. With `range_end` it bounds the user memory the call placed in " +
+					"(or copied into from) the pipe: the range the page-race check watches after a successful write-end " +
+					"vmsplice (see page_race)."},
+			{Name: "range_end", Type: TypeAddress, Tags: firstOpt,
+				Description: "The end (exclusive) of the highest such segment, capped at `user_limit`; absent with " +
+					"`range_start`. Gaps between segments are included."},
 			{Name: "user_limit", Type: TypeAddress, Tags: []Tag{TagKernel},
 				Description: "The task's user-space limit, `mm->task_size`, read from kernel memory at entry: " +
 					"0x7ffffffff000 (140737488351232) with 4-level paging, 0xfffffffffff000 with 5-level paging. " +
@@ -67,6 +76,30 @@ func vmsplice() Event {
 				Description: "The index of the first kernel segment in the array, -1 when there is none."},
 			{Name: "kernel_first_base", Type: TypeAddress, Tags: firstOpt,
 				Description: "The base of the first kernel segment; absent when `kernel_segs` is 0."},
+			{Name: "vdso_segs", Type: TypeUint32, Tags: scanned,
+				Description: "The number of scanned segments whose base lies in the caller's [vvar]..[vdso] mappings " +
+					"(`vdso_start` to `vdso_end`) or in the legacy vsyscall page (0xffffffffff600000). User programs " +
+					"have no reason to vmsplice their vDSO: the CVE-2024-26808 technique does."},
+			{Name: "vdso_first", Type: TypeInt32, Tags: scanned,
+				Description: "The index of the first such segment, -1 when there is none."},
+			{Name: "vdso_first_base", Type: TypeAddress, Tags: firstOpt,
+				Description: "The base of the first such segment; absent when `vdso_segs` is 0."},
+			{Name: "vdso_start", Type: TypeAddress, Tags: []Tag{TagKernel, TagDerived, TagOptional},
+				Description: "The start of the caller's [vvar] data pages: the vDSO address (`mm->context.vdso`) plus " +
+					"the image's `sym_vvar_start`, read from kernel memory; on kernels without that field, 8 pages " +
+					"below the vDSO (an estimate). Absent when the task has no vDSO."},
+			{Name: "vdso_end", Type: TypeAddress, Tags: []Tag{TagKernel, TagDerived, TagOptional},
+				Description: "The end (exclusive) of the caller's [vdso] mapping: its address plus the image size. " +
+					"Absent when the task has no vDSO."},
+			{Name: "iov_changed", Type: TypeBool, Tags: scanned,
+				Description: "True when the iovec array read again at syscall exit differs from what the entry hook " +
+					"read: another thread rewrote it while the call ran, the argument TOCTOU against the sensor. The " +
+					"first 16 segments are compared one by one, the rest (up to 1024) through a hash. False when the " +
+					"array was not read at entry (`iov_read_error`), when `nr_segs` is 0, or when it can no longer " +
+					"be read at exit; a rewrite undone before the exit is not seen."},
+			{Name: "iov_changed_first", Type: TypeInt32, Tags: scanned,
+				Description: "The index of the first of the first 16 segments that changed; -1 when none changed or " +
+					"only segments past the 16th did (then `iov_changed` is true and this is -1)."},
 			{Name: "overlong_segs", Type: TypeUint32, Tags: scanned,
 				Description: "The number of scanned segments whose base + len wraps past 2^64, or that start below " +
 					"`user_limit` and end above it, or whose len is at least " + maxRWCount + "."},
@@ -90,16 +123,22 @@ func vmsplice() Event {
 			{"CVE-2024-26808 technique (kernelCTF)",
 				"The exploit vmsplices the vDSO's address into a pipe and then abuses PIPE_BUF_FLAG_CAN_MERGE. " +
 					"The vDSO is in user space, so `kernel_segs` stays 0: the indicator is an `iov[].base` inside the " +
-					"caller's [vdso] or [vvar] mapping, which the sensor does not resolve yet."},
+					"caller's [vdso] or [vvar] mapping: `vdso_segs` > 0, with `vdso_first_base` inside `vdso_start` to " +
+					"`vdso_end`."},
 			{"CVE-2020-29374: copy-on-write broken through vmsplice",
 				"A parent maps memory (often a 2 MiB transparent huge page) and forks; the child vmsplices the range into " +
 					"a pipe (write end), unmaps it, and later reads from the pipe data the parent wrote after the fork. " +
-					"This event is the first step; the race itself shows in munmap, madvise(MADV_DONTNEED), mremap or fork " +
-					"while the pipe still holds the pages, which the sensor does not capture yet."},
+					"This event is the first step; the race itself is the page_race event that follows: munmap, " +
+					"madvise(MADV_DONTNEED), mremap or fork over `range_start` to `range_end` while the pipe still " +
+					"holds the pages."},
 			{"Argument TOCTOU against the sensor",
 				"Another thread rewrites the iovec array after the sensor's entry hook read it and before the kernel " +
 					"copies it, so the kernel gets a base the sensor never saw. Every TOCTOU-tagged argument is exposed. " +
-					"The sensor reads the array once, at entry; it does not re-read it at exit yet."},
+					"The window exists in every attach mode: the hooks read the array at syscall entry, and the kernel's " +
+					"own copy happens inside vmsplice, in code with no separate hookable function on current kernels " +
+					"(vmsplice_to_pipe and vmsplice_to_user are inlined). The sensor reads the array again at exit: " +
+					"`iov_changed` is true (and `iov_changed_first` names the segment) when it differs, which is " +
+					"itself a strong signal, since no legitimate program rewrites an iovec during the call."},
 		},
 		Benign: "uutils coreutils (its `yes` writes with vmsplice) and CRIU, whose parasite calls " +
 			"`vmsplice(..., SPLICE_F_GIFT | SPLICE_F_NONBLOCK)` inside the process being checkpointed. " +
@@ -107,6 +146,7 @@ func vmsplice() Event {
 		Related: []Related{
 			{event.NameSplice, "moves the vmspliced pages on from the pipe, or fills a pipe from a file"},
 			{event.NameTee, "duplicates the pipe's buffers, and so the vmspliced pages, into a second pipe"},
+			{event.NamePageRace, "the memory a write-end vmsplice placed in a pipe unmapped, discarded or moved, or the process forked, while the pipe held it"},
 			{event.NameEventsLost, "a vmsplice lost to a full ring buffer is counted there"},
 		},
 	}

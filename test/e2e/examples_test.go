@@ -25,7 +25,8 @@ const examplesDir = "../../docs/events/examples"
 const exampleHost = "web-1"
 
 // TestWriteExamples captures one real event of every kind the sensor
-// emits, and checks each against its definition in event/catalog. With
+// emits, and checks each against its definition in event/catalog; events
+// the catalogue marks as not emitted yet (Pending) have no example. With
 // SPLICEWATCH_WRITE_EXAMPLES=1 it also writes them to
 // docs/events/examples/NAME.json, from which `make docs` builds the pages.
 func TestWriteExamples(t *testing.T) {
@@ -36,8 +37,15 @@ func TestWriteExamples(t *testing.T) {
 	got[event.NameEventsLost] = lostExample(t)
 
 	write := os.Getenv("SPLICEWATCH_WRITE_EXAMPLES") == "1"
-	for _, name := range catalog.Names() {
+	for _, def := range catalog.All() {
+		name := def.Name
 		ev := got[name]
+		if def.Pending != "" {
+			if ev != nil {
+				t.Errorf("captured a %s event, which the catalogue says is not emitted yet: drop its Pending", name)
+			}
+			continue
+		}
 		if ev == nil {
 			t.Errorf("no example captured for %s", name)
 			continue
@@ -116,9 +124,25 @@ func syscallExamples(t *testing.T) []*event.Event {
 		t.Fatalf("sendfile returned %d", ret)
 	}
 
-	kinds := []string{event.NameVmsplice, event.NameSplice, event.NameTee, event.NameSendfile}
+	// page_race: two pages vmspliced into a pipe, then unmapped while the
+	// pipe still holds them (CVE-2020-29374's shape).
+	began := time.Now()
+	raceAddr, _, err := trigger.PageRace(trigger.RaceMunmap)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	kinds := []string{event.NameVmsplice, event.NameSplice, event.NameTee, event.NameSendfile, event.NamePageRace}
 	mine := func(name string) func(*event.Event) bool {
-		return func(ev *event.Event) bool { return ev.Name == name && ev.Process.TID == tid }
+		return func(ev *event.Event) bool {
+			if name == event.NamePageRace {
+				start, _ := ev.Args.Uint("vmsplice_start")
+				if start != raceAddr || ev.Time.Before(began) {
+					return false
+				}
+			}
+			return ev.Name == name && ev.Process.TID == tid
+		}
 	}
 	p.waitFor(t, "one event of each syscall", func([]*event.Event) bool {
 		for _, k := range kinds {
