@@ -3,8 +3,8 @@
  * Kprobe attach mode: a kprobe and a kretprobe on each syscall's entry
  * function. The x86_64 wrappers __x64_sys_X(const struct pt_regs *regs)
  * receive the user registers; the syscall arguments are read from them.
- * The __ia32_sys_X wrappers of 32-bit tasks take the same argument (with
- * the i386 register convention) and are attached when the kernel has them.
+ * The __ia32_sys_X wrappers of 32-bit tasks are not hooked yet: 32-bit
+ * calls are not seen in any mode.
  */
 #include <bpf/bpf_core_read.h>
 
