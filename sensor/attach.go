@@ -43,7 +43,7 @@ var programSets = map[features.Mode]programSet{
 
 // Names of the maps every program set shares.
 var sharedMaps = []string{"sw_events", "sw_stats", "sw_pending", "sw_chunk", "sw_pathbuf", "sw_spliced",
-	"sw_excl_comm", "sw_excl_uid", "sw_excl_cgroup", "sw_excl_pid", "sw_sensitive", "sw_rates"}
+	"sw_excl_comm", "sw_excl_uid", "sw_excl_cgroup", "sw_excl_pid", "sw_sensitive", "sw_rates", "sw_paths"}
 
 // callOf returns the call a program serves, from its name.
 func callOf(progName string) string {

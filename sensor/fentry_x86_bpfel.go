@@ -39,6 +39,18 @@ type fentrySwPathBuf struct {
 	Buf [1024]int8
 }
 
+type fentrySwPathKey struct {
+	_      structs.HostLayout
+	Dentry uint64
+	Mnt    uint64
+}
+
+type fentrySwPathVal struct {
+	_    structs.HostLayout
+	Ts   uint64
+	Path [256]int8
+}
+
 type fentrySwPending struct {
 	_ structs.HostLayout
 	H struct {
@@ -87,6 +99,7 @@ const (
 	fentryMapSwExclPid          = "sw_excl_pid"
 	fentryMapSwExclUid          = "sw_excl_uid"
 	fentryMapSwPathbuf          = "sw_pathbuf"
+	fentryMapSwPaths            = "sw_paths"
 	fentryMapSwPending          = "sw_pending"
 	fentryMapSwRates            = "sw_rates"
 	fentryMapSwSensitive        = "sw_sensitive"
@@ -102,6 +115,7 @@ const (
 	fentryProgSwFeExitVmsplice  = "sw_fe_exit_vmsplice"
 	fentryVarSwDefaultUserLimit = "sw_default_user_limit"
 	fentryVarSwFilterOn         = "sw_filter_on"
+	fentryVarSwPathTtlNs        = "sw_path_ttl_ns"
 	fentryVarSwRaceWindowNs     = "sw_race_window_ns"
 	fentryVarSwRateLimit        = "sw_rate_limit"
 	fentryVarSwRateWindowNs     = "sw_rate_window_ns"
@@ -171,6 +185,7 @@ type fentryMapSpecs struct {
 	SwExclPid    *ebpf.MapSpec `ebpf:"sw_excl_pid"`
 	SwExclUid    *ebpf.MapSpec `ebpf:"sw_excl_uid"`
 	SwPathbuf    *ebpf.MapSpec `ebpf:"sw_pathbuf"`
+	SwPaths      *ebpf.MapSpec `ebpf:"sw_paths"`
 	SwPending    *ebpf.MapSpec `ebpf:"sw_pending"`
 	SwRates      *ebpf.MapSpec `ebpf:"sw_rates"`
 	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
@@ -184,6 +199,7 @@ type fentryMapSpecs struct {
 type fentryVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
 	SwFilterOn         *ebpf.VariableSpec `ebpf:"sw_filter_on"`
+	SwPathTtlNs        *ebpf.VariableSpec `ebpf:"sw_path_ttl_ns"`
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
@@ -217,6 +233,7 @@ type fentryMaps struct {
 	SwExclPid    *ebpf.Map `ebpf:"sw_excl_pid"`
 	SwExclUid    *ebpf.Map `ebpf:"sw_excl_uid"`
 	SwPathbuf    *ebpf.Map `ebpf:"sw_pathbuf"`
+	SwPaths      *ebpf.Map `ebpf:"sw_paths"`
 	SwPending    *ebpf.Map `ebpf:"sw_pending"`
 	SwRates      *ebpf.Map `ebpf:"sw_rates"`
 	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
@@ -233,6 +250,7 @@ func (m *fentryMaps) Close() error {
 		m.SwExclPid,
 		m.SwExclUid,
 		m.SwPathbuf,
+		m.SwPaths,
 		m.SwPending,
 		m.SwRates,
 		m.SwSensitive,
@@ -247,6 +265,7 @@ func (m *fentryMaps) Close() error {
 type fentryVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
 	SwFilterOn         *ebpf.Variable `ebpf:"sw_filter_on"`
+	SwPathTtlNs        *ebpf.Variable `ebpf:"sw_path_ttl_ns"`
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`

@@ -39,6 +39,18 @@ type kprobeSwPathBuf struct {
 	Buf [1024]int8
 }
 
+type kprobeSwPathKey struct {
+	_      structs.HostLayout
+	Dentry uint64
+	Mnt    uint64
+}
+
+type kprobeSwPathVal struct {
+	_    structs.HostLayout
+	Ts   uint64
+	Path [256]int8
+}
+
 type kprobeSwPending struct {
 	_ structs.HostLayout
 	H struct {
@@ -87,6 +99,7 @@ const (
 	kprobeMapSwExclPid          = "sw_excl_pid"
 	kprobeMapSwExclUid          = "sw_excl_uid"
 	kprobeMapSwPathbuf          = "sw_pathbuf"
+	kprobeMapSwPaths            = "sw_paths"
 	kprobeMapSwPending          = "sw_pending"
 	kprobeMapSwRates            = "sw_rates"
 	kprobeMapSwSensitive        = "sw_sensitive"
@@ -102,6 +115,7 @@ const (
 	kprobeProgSwKpExitVmsplice  = "sw_kp_exit_vmsplice"
 	kprobeVarSwDefaultUserLimit = "sw_default_user_limit"
 	kprobeVarSwFilterOn         = "sw_filter_on"
+	kprobeVarSwPathTtlNs        = "sw_path_ttl_ns"
 	kprobeVarSwRaceWindowNs     = "sw_race_window_ns"
 	kprobeVarSwRateLimit        = "sw_rate_limit"
 	kprobeVarSwRateWindowNs     = "sw_rate_window_ns"
@@ -171,6 +185,7 @@ type kprobeMapSpecs struct {
 	SwExclPid    *ebpf.MapSpec `ebpf:"sw_excl_pid"`
 	SwExclUid    *ebpf.MapSpec `ebpf:"sw_excl_uid"`
 	SwPathbuf    *ebpf.MapSpec `ebpf:"sw_pathbuf"`
+	SwPaths      *ebpf.MapSpec `ebpf:"sw_paths"`
 	SwPending    *ebpf.MapSpec `ebpf:"sw_pending"`
 	SwRates      *ebpf.MapSpec `ebpf:"sw_rates"`
 	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
@@ -184,6 +199,7 @@ type kprobeMapSpecs struct {
 type kprobeVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
 	SwFilterOn         *ebpf.VariableSpec `ebpf:"sw_filter_on"`
+	SwPathTtlNs        *ebpf.VariableSpec `ebpf:"sw_path_ttl_ns"`
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
@@ -217,6 +233,7 @@ type kprobeMaps struct {
 	SwExclPid    *ebpf.Map `ebpf:"sw_excl_pid"`
 	SwExclUid    *ebpf.Map `ebpf:"sw_excl_uid"`
 	SwPathbuf    *ebpf.Map `ebpf:"sw_pathbuf"`
+	SwPaths      *ebpf.Map `ebpf:"sw_paths"`
 	SwPending    *ebpf.Map `ebpf:"sw_pending"`
 	SwRates      *ebpf.Map `ebpf:"sw_rates"`
 	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
@@ -233,6 +250,7 @@ func (m *kprobeMaps) Close() error {
 		m.SwExclPid,
 		m.SwExclUid,
 		m.SwPathbuf,
+		m.SwPaths,
 		m.SwPending,
 		m.SwRates,
 		m.SwSensitive,
@@ -247,6 +265,7 @@ func (m *kprobeMaps) Close() error {
 type kprobeVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
 	SwFilterOn         *ebpf.Variable `ebpf:"sw_filter_on"`
+	SwPathTtlNs        *ebpf.Variable `ebpf:"sw_path_ttl_ns"`
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`

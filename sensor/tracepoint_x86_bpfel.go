@@ -116,6 +116,18 @@ type tracepointSwPathBuf struct {
 	Buf [1024]int8
 }
 
+type tracepointSwPathKey struct {
+	_      structs.HostLayout
+	Dentry uint64
+	Mnt    uint64
+}
+
+type tracepointSwPathVal struct {
+	_    structs.HostLayout
+	Ts   uint64
+	Path [256]int8
+}
+
 type tracepointSwPending struct {
 	_ structs.HostLayout
 	H tracepointSwHeader
@@ -232,6 +244,7 @@ const (
 	tracepointMapSwExclPid          = "sw_excl_pid"
 	tracepointMapSwExclUid          = "sw_excl_uid"
 	tracepointMapSwPathbuf          = "sw_pathbuf"
+	tracepointMapSwPaths            = "sw_paths"
 	tracepointMapSwPending          = "sw_pending"
 	tracepointMapSwRates            = "sw_rates"
 	tracepointMapSwSensitive        = "sw_sensitive"
@@ -253,6 +266,7 @@ const (
 	tracepointProgSwTpExitVmsplice  = "sw_tp_exit_vmsplice"
 	tracepointVarSwDefaultUserLimit = "sw_default_user_limit"
 	tracepointVarSwFilterOn         = "sw_filter_on"
+	tracepointVarSwPathTtlNs        = "sw_path_ttl_ns"
 	tracepointVarSwRaceWindowNs     = "sw_race_window_ns"
 	tracepointVarSwRateLimit        = "sw_rate_limit"
 	tracepointVarSwRateWindowNs     = "sw_rate_window_ns"
@@ -334,6 +348,7 @@ type tracepointMapSpecs struct {
 	SwExclPid    *ebpf.MapSpec `ebpf:"sw_excl_pid"`
 	SwExclUid    *ebpf.MapSpec `ebpf:"sw_excl_uid"`
 	SwPathbuf    *ebpf.MapSpec `ebpf:"sw_pathbuf"`
+	SwPaths      *ebpf.MapSpec `ebpf:"sw_paths"`
 	SwPending    *ebpf.MapSpec `ebpf:"sw_pending"`
 	SwRates      *ebpf.MapSpec `ebpf:"sw_rates"`
 	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
@@ -347,6 +362,7 @@ type tracepointMapSpecs struct {
 type tracepointVariableSpecs struct {
 	SwDefaultUserLimit *ebpf.VariableSpec `ebpf:"sw_default_user_limit"`
 	SwFilterOn         *ebpf.VariableSpec `ebpf:"sw_filter_on"`
+	SwPathTtlNs        *ebpf.VariableSpec `ebpf:"sw_path_ttl_ns"`
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
@@ -386,6 +402,7 @@ type tracepointMaps struct {
 	SwExclPid    *ebpf.Map `ebpf:"sw_excl_pid"`
 	SwExclUid    *ebpf.Map `ebpf:"sw_excl_uid"`
 	SwPathbuf    *ebpf.Map `ebpf:"sw_pathbuf"`
+	SwPaths      *ebpf.Map `ebpf:"sw_paths"`
 	SwPending    *ebpf.Map `ebpf:"sw_pending"`
 	SwRates      *ebpf.Map `ebpf:"sw_rates"`
 	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
@@ -402,6 +419,7 @@ func (m *tracepointMaps) Close() error {
 		m.SwExclPid,
 		m.SwExclUid,
 		m.SwPathbuf,
+		m.SwPaths,
 		m.SwPending,
 		m.SwRates,
 		m.SwSensitive,
@@ -416,6 +434,7 @@ func (m *tracepointMaps) Close() error {
 type tracepointVariables struct {
 	SwDefaultUserLimit *ebpf.Variable `ebpf:"sw_default_user_limit"`
 	SwFilterOn         *ebpf.Variable `ebpf:"sw_filter_on"`
+	SwPathTtlNs        *ebpf.Variable `ebpf:"sw_path_ttl_ns"`
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`

@@ -167,22 +167,82 @@ static long sw_walk_step(__u32 i, void *ctx)
 	return 0;
 }
 
+/*
+ * Paths recently walked, by (dentry, mount). A busy server sends the same
+ * files over and over: the walk is done once a second per file, not once
+ * per call. An entry is trusted for sw_path_ttl_ns only, which bounds how
+ * stale a path can be after a rename.
+ */
+volatile const __u64 sw_path_ttl_ns = 1000000000ULL;
+
+struct sw_path_key {
+	__u64 dentry;
+	__u64 mnt;
+};
+
+struct sw_path_val {
+	__u64 ts;
+	char path[SW_PATH_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct sw_path_key);
+	__type(value, struct sw_path_val);
+} sw_paths SEC(".maps");
+
+static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs);
+
 /* sw_file_path writes the path of f into out, a NUL-terminated string. A
  * path longer than out keeps its end. */
 static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f)
 {
+	struct sw_path_key key;
+	struct sw_path_val *hit;
+	__u64 now;
+
+	out[0] = 0;
+	if (!f)
+		return;
+	key.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry);
+	key.mnt = (__u64)BPF_CORE_READ(f, f_path.mnt);
+	now = bpf_ktime_get_ns();
+	hit = bpf_map_lookup_elem(&sw_paths, &key);
+	if (hit && now - hit->ts < sw_path_ttl_ns) {
+		__builtin_memcpy(out, hit->path, SW_PATH_LEN);
+		return;
+	}
+	sw_file_path_walk(out, (struct dentry *)key.dentry, (struct vfsmount *)key.mnt);
+	hit = bpf_map_lookup_elem(&sw_paths, &key);
+	if (hit) {
+		hit->ts = now;
+		__builtin_memcpy(hit->path, out, SW_PATH_LEN);
+	} else {
+		/* The record's buffer is map memory: insert it as the value's
+		 * path by building the value in the per-CPU scratch. */
+		__u32 zero = 0;
+		struct sw_path_buf *pb = bpf_map_lookup_elem(&sw_pathbuf, &zero);
+		if (pb) {
+			struct sw_path_val *v = (struct sw_path_val *)pb->buf;
+			v->ts = now;
+			__builtin_memcpy(v->path, out, SW_PATH_LEN);
+			bpf_map_update_elem(&sw_paths, &key, v, BPF_ANY);
+		}
+	}
+}
+
+static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs)
+{
 	__u32 zero = 0;
 	struct sw_path_buf *pb = bpf_map_lookup_elem(&sw_pathbuf, &zero);
-	struct vfsmount *vfs;
 	struct sw_walk w;
 	int len;
 
-	out[0] = 0;
-	if (!pb || !f)
+	if (!pb)
 		return;
-	vfs = BPF_CORE_READ(f, f_path.mnt);
 	w.buf = pb->buf;
-	w.d = BPF_CORE_READ(f, f_path.dentry);
+	w.d = dentry;
 	w.mnt = sw_real_mount(vfs);
 	w.root = BPF_CORE_READ(vfs, mnt_root);
 	w.pos = SW_PATH_WORK;
