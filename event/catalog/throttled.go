@@ -9,16 +9,16 @@ func eventsThrottled() Event {
 		Summary: "Transfer calls of one process over the sensor's rate limit, counted",
 		Description: "A synthetic event, made by the sensor in user space rather than by a system call. With a rate " +
 			"limit configured (`rate_limit`, sensor.Filter.RateLimit), the sensor's eBPF programs count the ordinary " +
-			"splice, tee and sendfile calls of each process (thread group) in a window of one second that starts at " +
-			"its first call; a call over the limit is counted as throttled in the per-process map `sw_rates` and, " +
+			"splice, tee and sendfile calls of each process (thread group) in a window of one second, opened by its " +
+			"first call and reopened by its first call after the window ends; a call over the limit is counted as throttled in the per-process map `sw_rates` and, " +
 			"unless it may be suspicious, dropped at syscall entry. vmsplice and page_race are never rate limited, and " +
 			"a process excluded by the filter is dropped without being counted.\n\n" +
 			"Every loss interval (one second by default, when the sensor also reads its loss counters) the sensor " +
 			"emits one events_throttled per process whose throttled count grew since the previous summary. Throttling " +
 			"is never silent: unlike a loss (events_lost), a throttled process is named.\n\n" +
 			"A call over the limit that may be suspicious, out of a regular file into a pipe (the shape of Dirty Pipe) " +
-			"or out of a sensitive file (sensor.DefaultSensitivePaths, `sensitive_paths`), is counted but still " +
-			"reported. The call whose event is kept therefore shows up both as its own event and in `throttled`.\n\n" +
+			"or out of a sensitive file (`sensitive_paths`, by default sensor.DefaultSensitivePaths, matched when the " +
+			"sensor starts), is counted but still reported. The call whose event is kept therefore shows up both as its own event and in `throttled`.\n\n" +
 			"Only `process.pid` is set; the other process fields are empty, since the process may be gone. `ret` is 0, " +
 			"`time` is when the summary was made, and `duration_ns` is absent.",
 		Args: []Arg{
