@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/cilium/ebpf"
@@ -75,6 +76,11 @@ func catalogSamples() map[uint32][][]byte {
 			VsEnd: 0x7f0000003000, PipeBufs: 2}
 		return rawBytes(r)
 	}
+	proc := func(kind uint32, oldPid uint32, code int32, name string) []byte {
+		r := &rawProc{H: header(kind), ExitCode: code, OldPid: oldPid, Filename: cPath(name)}
+		r.H.TsExit, r.H.Ret = r.H.TsEnter, 0
+		return rawBytes(r)
+	}
 	// Every fd shape on both sides of each transfer, paths where the
 	// kernel walks them (files and devices), offsets valid or not, and
 	// one record cut before an empty path_out.
@@ -97,6 +103,11 @@ func catalogSamples() map[uint32][][]byte {
 		kindSendfile: transfers(kindSendfile),
 		kindPageRace: {race(uint32(tracepointSwRaceSW_RACE_MUNMAP), 0), race(uint32(tracepointSwRaceSW_RACE_MADVISE), 4),
 			race(uint32(tracepointSwRaceSW_RACE_MREMAP), 0), race(uint32(tracepointSwRaceSW_RACE_FORK), 0)},
+		// An exec by the leader (no old_pid), one by another thread, and
+		// exits by exit(3) and by SIGKILL.
+		kindProcExec: {proc(kindProcExec, header(kindProcExec).Pid, 0, "/usr/bin/true"),
+			proc(kindProcExec, header(kindProcExec).Pid+1, 0, "./relative")},
+		kindProcExit: {proc(kindProcExit, 0, 3<<8, ""), proc(kindProcExit, 0, 9, "")},
 	}
 }
 
@@ -180,9 +191,9 @@ func TestDecodersMatchCatalog(t *testing.T) {
 }
 
 // userSpaceEvents are the events the sensor makes in user space, not
-// from a kernel record (reportLoss). A new one (events_throttled, when
-// the rate limiter lands) is added here when its definition drops Pending.
-var userSpaceEvents = []string{event.NameEventsLost}
+// from a kernel record: reportLoss's and the rate limiter's summaries
+// (filterState.throttled).
+var userSpaceEvents = []string{event.NameEventsLost, event.NameEventsThrottled}
 
 // TestEventNamesDefined checks the event names against the catalogue:
 // every name the sensor can emit (a decoder's, found by decoding, or a
@@ -274,6 +285,41 @@ func TestLossEventsMatchCatalog(t *testing.T) {
 	slices.Sort(reasons)
 	if want := slices.Sorted(slices.Values(reason.Enum)); !slices.Equal(reasons, want) {
 		t.Errorf("reportLoss gave reasons %v; the definition lists %v", reasons, want)
+	}
+}
+
+// TestThrottledEventsMatchCatalog makes throttled summarise a real rate
+// map, the shape of sw_rates, and checks its events against the definition.
+func TestThrottledEventsMatchCatalog(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("creating the BPF rate map needs root")
+	}
+	m, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.Hash, KeySize: 4,
+		ValueSize: uint32(unsafe.Sizeof(tracepointSwRate{})), MaxEntries: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if err := m.Put(uint32(4242), tracepointSwRate{Throttled: 990, Count: 10}); err != nil {
+		t.Fatal(err)
+	}
+	st := &filterState{cfg: &Filter{RateLimit: 10}, rates: m, reported: map[uint32]uint64{4242: 90}}
+	v, err := catalogtest.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := st.throttled("h", time.Now())
+	if len(evs) != 1 {
+		t.Fatalf("%d events_throttled, want 1", len(evs))
+	}
+	if err := catalog.Check(evs[0]); err != nil {
+		t.Error(err)
+	}
+	if err := v.ValidateEvent(evs[0]); err != nil {
+		t.Errorf("schema: %v", err)
+	}
+	if n, _ := evs[0].Args.Uint("throttled"); n != 900 {
+		t.Errorf("throttled %d, want the 900 since the last summary", n)
 	}
 }
 

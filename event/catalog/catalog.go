@@ -134,7 +134,7 @@ func (e *Event) Arg(name string) (*Arg, bool) {
 // All returns the definitions of every event, sorted by name. The result is
 // a fresh copy: callers may modify it.
 func All() []Event {
-	all := []Event{vmsplice(), splice(), tee(), sendfile(), eventsLost(), pageRace(), eventsThrottled(), processExit()}
+	all := []Event{vmsplice(), splice(), tee(), sendfile(), eventsLost(), pageRace(), eventsThrottled(), processExec(), processExit()}
 	slices.SortFunc(all, func(a, b Event) int { return strings.Compare(a.Name, b.Name) })
 	return all
 }

@@ -220,8 +220,9 @@ func TestPagesStateFacts(t *testing.T) {
 			"MADV_DONTNEED 4, MADV_FREE 8, MADV_REMOVE 9 or MADV_DONTNEED_LOCKED 24", "in every attach mode",
 			"A synthetic event",
 		}},
-		{nameEventsThrottled, []string{"**Not emitted yet.**", "`window_ns`", "`throttled`"}},
-		{event.NameProcessExit, []string{"**Not emitted yet.**", "`exit_code`"}},
+		{event.NameEventsThrottled, []string{"`window_ns`", "`throttled`", "`limit`", "`sw_rates`", "counted but still reported"}},
+		{event.NameProcessExit, []string{"`exit_code`", "exit(3) gives 768", "`tp_btf/sched_process_exit`", "`signal->live`"}},
+		{event.NameProcessExec, []string{"`filename`", "`old_pid`", "`tracepoint/sched/sched_process_exec`", "`__data_loc filename`"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.event, func(t *testing.T) {

@@ -16,15 +16,16 @@ func Envelope() []Arg {
 		{Name: "name", Type: TypeString, Description: "The event kind; selects the meaning of `args`.",
 			Enum: Names()},
 		{Name: "time", Type: TypeTime, Description: "Wall-clock time of the syscall's exit (for page_race: of the " +
-			"memory call's entry or the fork; for events_lost: when the loss was noticed), RFC 3339 with nanoseconds."},
+			"memory call's entry or the fork; for process_exec and process_exit: of the exec or the exit; for events_lost " +
+			"and events_throttled: when the loss was noticed or the summary made), RFC 3339 with nanoseconds."},
 		{Name: "host", Type: TypeString, Tags: []Tag{TagOptional}, Description: "The host name of the sensor."},
 		{Name: "process", Type: TypeObject, Description: "The calling task (for page_race: the task making the memory call, the parent " +
-			"for a fork; all zero for events_lost).",
+			"for a fork; all zero for events_lost; only pid for events_throttled).",
 			Fields: processFields()},
 		{Name: "args", Type: TypeObject, Description: "The named arguments and the facts the sensor derived " +
 			"from them, as defined per event."},
 		{Name: "ret", Type: TypeInt64, Description: "The system call's return value: a byte count, or a negative " +
-			"errno (-14 is EFAULT, -22 EINVAL, -32 EPIPE)."},
+			"errno (-14 is EFAULT, -22 EINVAL, -32 EPIPE); 0 for the synthetic events."},
 		{Name: "duration_ns", Type: TypeUint64, Tags: []Tag{TagOptional},
 			Description: "Nanoseconds between syscall entry and exit."},
 	}

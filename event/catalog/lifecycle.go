@@ -2,49 +2,41 @@ package catalog
 
 import "github.com/splicewatch/splicewatch/event"
 
-// nameEventsThrottled is the name of the rate-limit summary; package event
-// has no constant for it yet.
-const nameEventsThrottled = "events_throttled"
+// lifecycleNote is the hook note of the process-lifecycle events.
+const lifecycleNote = "Loaded from the tracepoint object in every attach mode, kprobe and fentry included."
 
-func eventsThrottled() Event {
-	d := []Tag{TagDerived}
+func processExec() Event {
 	return Event{
-		Name:    nameEventsThrottled,
-		Summary: "Events of one process the sensor dropped by rate limit, counted per event name",
-		Description: "A synthetic event, made by the sensor rather than by a system call. The sensor limits how many " +
-			"events of one name one process may produce per window; when a process exceeds it, the events over the " +
-			"limit are counted instead of sent, and at the end of the window the sensor emits one events_throttled per " +
-			"process and event name with the count. Throttling is never silent: a throttled process is named, unlike " +
-			"a loss (events_lost). Events carrying a suspicious fact computed in the kernel (`iov_changed`, " +
-			"`dirty_pipe_merge`, `dirty_pipe_shape`) are never throttled (bpf/include/sw_event.h).\n\n" +
-			"`pid` and `comm` name the throttled process; the process fields may be zero, as in events_lost. " +
-			"`ret` is 0 and `time` is when the window closed.",
-		Pending: "The sensor's rate limiter is being written: this definition is the contract its events must " +
-			"meet (sensor/catalog_test.go checks a producer against it once one exists).",
+		Name:    event.NameProcessExec,
+		Summary: "A process executed a new program",
+		Description: "A synthetic process-lifecycle event, emitted when an execve or execveat succeeds: the kernel " +
+			"has replaced the program and fires the sched_process_exec tracepoint. It feeds the sensor's process " +
+			"table, so that a short-lived process that makes one call and exits still gets its `process.exe`: the " +
+			"sensor resolves /proc/PID/exe when it sees the event and falls back to `filename` when the process " +
+			"is already gone.\n\n" +
+			"The process fields are those after the exec: `process.comm` is the new program's name and, after a " +
+			"multithreaded exec, `process.pid` and `process.tid` are both the thread group id. `ret` is 0 and " +
+			"`duration_ns` is absent; `time` is when the tracepoint fired.",
 		Args: []Arg{
-			{Name: "pid", Type: TypeUint32, Tags: d, Description: "The throttled process (thread group id)."},
-			{Name: "comm", Type: TypeString, Tags: d, Description: "Its command name, at most 15 bytes."},
-			{Name: "name", Type: TypeString, Tags: d, Enum: []string{event.NameVmsplice, event.NameSplice,
-				event.NameTee, event.NameSendfile, event.NamePageRace},
-				Description: "The name of the events that were throttled."},
-			{Name: "throttled", Type: TypeUint64, Tags: d,
-				Description: "The number of events of that name and process dropped in the window."},
-			{Name: "window_ns", Type: TypeUint64, Tags: d,
-				Description: "The length of the window the count covers, in nanoseconds."},
+			{Name: "filename", Type: TypeString, Tags: []Tag{TagKernel},
+				Description: "The file executed, as passed to execve (`bprm->filename`, read from the tracepoint's " +
+					"`__data_loc filename`): possibly relative, a script rather than its interpreter, or " +
+					"/dev/fd/N for execveat on a descriptor. At most 255 bytes; longer names are cut."},
+			{Name: "old_pid", Type: TypeUint32, Tags: []Tag{TagKernel, TagOptional},
+				Description: "The thread id that called execve, present only when it differs from `process.pid`: a " +
+					"thread other than the leader of a multithreaded process executed, and took over the leader's id."},
 		},
-		Hooks: []Hook{},
+		Hooks: []Hook{{Mode: "tracepoint", Points: []string{"tracepoint/sched/sched_process_exec"},
+			Note: lifecycleNote + " Only successful execs fire the tracepoint; a failed execve is not seen."}},
 		Attacks: []Attack{
-			{"Hiding in a flood",
-				"A process that makes the watched calls at a high rate, such as a busy web server's sendfile, is " +
-					"throttled so that it cannot fill the ring buffer for everyone (events_lost). An attacker can use " +
-					"the same flood to hide an ordinary-looking call of its own; the summary keeps the flood visible, " +
-					"and calls with a kernel-computed suspicious fact are never throttled."},
+			{"None on its own",
+				"It names the program behind later events. A program that runs for a few milliseconds, such as an " +
+					"exploit that makes one vmsplice or splice call and exits, keeps its executable on its events."},
 		},
-		Benign: "Expected on busy servers: nginx or HAProxy making hundreds of thousands of sendfile or splice calls a second.",
+		Benign: "Every program start on the host.",
 		Related: []Related{
-			{event.NameSendfile, "the call most often throttled"},
-			{event.NameSplice, "can be throttled"},
-			{event.NameEventsLost, "events dropped without a process to name, when the ring buffer was full"},
+			{event.NameProcessExit, "the end of the process"},
+			{event.NameVmsplice, "its `process.exe` comes from the process table this event feeds"},
 		},
 	}
 }
@@ -53,25 +45,30 @@ func processExit() Event {
 	return Event{
 		Name:    event.NameProcessExit,
 		Summary: "A thread group ended",
-		Description: "A synthetic process-lifecycle event: the last thread of a process (thread group) exited. " +
-			"Signatures that keep per-process state, such as a sequence of calls, drop the state of `process.pid` " +
-			"when they see it. The process fields are those of the exiting process.",
-		Pending: "The sensor does not emit it yet: package event names it (event.NameProcessExit) so that " +
-			"signatures can subscribe to it, and the sensor may add it later. Until then per-process state must " +
-			"also expire by time.",
+		Description: "A synthetic process-lifecycle event: the last thread of a process (thread group) exited. The " +
+			"exit hook runs for every thread and emits only when the thread group is dead (`signal->live` has " +
+			"dropped to 0). Signatures that keep per-process state, such as SPW-009's sequence of calls, drop the " +
+			"state of `process.pid` when they see it, and the sensor forgets the process's executable.\n\n" +
+			"The process fields are those of the last exiting thread, whose `process.tid` may differ from " +
+			"`process.pid`. `process.exe` may be absent: the process is gone. `ret` is 0 and `duration_ns` is " +
+			"absent; `time` is when the thread exited.",
 		Args: []Arg{
-			{Name: "exit_code", Type: TypeInt64, Tags: []Tag{TagKernel, TagOptional},
-				Description: "The exit status as the kernel keeps it (`task->exit_code`: the exit value shifted left " +
-					"by 8, or the signal number that killed the process); absent when unknown."},
+			{Name: "exit_code", Type: TypeInt32, Tags: []Tag{TagKernel},
+				Description: "The wait status of the process, as the kernel keeps it (`task->exit_code` of the last " +
+					"thread): the exit value shifted left by 8 (exit(3) gives 768), or the number of the signal that " +
+					"killed it, plus 128 when it dumped core (SIGKILL gives 9)."},
 		},
-		Hooks: []Hook{},
+		Hooks: []Hook{{Mode: "tracepoint", Points: []string{"tp_btf/sched_process_exit"},
+			Note: lifecycleNote + " Needs kernel BTF, as the sensor does."}},
 		Attacks: []Attack{
 			{"None on its own",
 				"It marks the end of a process so that detections spanning several events of one process (a " +
 					"vmsplice then a page_race, a pipe filled and drained then a splice) forget it, and so that a " +
 					"reused pid is not mistaken for the old process."},
 		},
+		Benign: "Every process end on the host.",
 		Related: []Related{
+			{event.NameProcessExec, "the start of the program"},
 			{event.NameVmsplice, "per-process state about vmsplice calls ends here"},
 			{event.NamePageRace, "a page race can only follow a vmsplice of the same, still running, process"},
 		},

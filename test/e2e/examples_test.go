@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -31,10 +33,23 @@ const exampleHost = "web-1"
 // docs/events/examples/NAME.json, from which `make docs` builds the pages.
 func TestWriteExamples(t *testing.T) {
 	got := map[string]*event.Event{}
-	for _, ev := range syscallExamples(t) {
-		got[ev.Name] = ev
+	// Each capture runs in a subtest so that its sensor is closed before
+	// the next starts: a sensor kept busy reading stops reporting.
+	for _, c := range []struct {
+		name    string
+		capture func(*testing.T) []*event.Event
+	}{
+		{"syscalls", syscallExamples},
+		{"lifecycle", procExamples},
+		{"throttled", func(t *testing.T) []*event.Event { return []*event.Event{throttledExample(t)} }},
+		{"lost", func(t *testing.T) []*event.Event { return []*event.Event{lostExample(t)} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, ev := range c.capture(t) {
+				got[ev.Name] = ev
+			}
+		})
 	}
-	got[event.NameEventsLost] = lostExample(t)
 
 	write := os.Getenv("SPLICEWATCH_WRITE_EXAMPLES") == "1"
 	for _, def := range catalog.All() {
@@ -157,6 +172,53 @@ func syscallExamples(t *testing.T) []*event.Event {
 		out = append(out, p.find(mine(k)))
 	}
 	return out
+}
+
+// procExamples runs a short-lived child, a copy of the test binary that
+// makes one vmsplice call and exits with status 3, and returns its
+// process_exec and process_exit events.
+func procExamples(t *testing.T) []*event.Event {
+	p := startPipeline(t, &sensor.Options{Host: exampleHost})
+	cmd := exec.Command(copyExecutable(t))
+	cmd.Env = append(os.Environ(), childEnv+"=vmsplice")
+	var ee *exec.ExitError
+	if err := cmd.Run(); !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Fatalf("child: %v, want exit status 3", err)
+	}
+	pid := uint32(cmd.Process.Pid)
+	mine := func(name string) func(*event.Event) bool {
+		return func(ev *event.Event) bool { return ev.Name == name && ev.Process.PID == pid }
+	}
+	p.waitFor(t, "the child's exec and exit", func([]*event.Event) bool {
+		return p.find(mine(event.NameProcessExec)) != nil && p.find(mine(event.NameProcessExit)) != nil
+	})
+	exit := p.find(mine(event.NameProcessExit))
+	if code, _ := exit.Args.Int("exit_code"); code != 3<<8 {
+		t.Errorf("process_exit exit_code %d, want %d (the wait status of exit(3))", code, 3<<8)
+	}
+	return []*event.Event{p.find(mine(event.NameProcessExec)), exit}
+}
+
+// throttledExample makes this process exceed a rate limit of 5 events a
+// second with 200 sendfile calls and returns the events_throttled summary
+// the sensor reports.
+func throttledExample(t *testing.T) *event.Event {
+	const limit, calls = 5, 200
+	plain := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(plain, make([]byte, 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startPipeline(t, &sensor.Options{Host: exampleHost, Filter: &sensor.Filter{RateLimit: limit},
+		LossInterval: 200 * time.Millisecond})
+	sendfileToNull(t, plain, calls)
+	pid := uint32(os.Getpid())
+	mine := func(ev *event.Event) bool { return ev.Name == event.NameEventsThrottled && ev.Process.PID == pid }
+	p.waitFor(t, "an events_throttled summary", func([]*event.Event) bool { return p.find(mine) != nil })
+	ev := p.find(mine)
+	if n, _ := ev.Args.Uint("throttled"); n == 0 || n > calls-limit {
+		t.Errorf("throttled %d, want 1 to %d", n, calls-limit)
+	}
+	return ev
 }
 
 // lostExample makes the sensor lose events for real: a one-page ring
