@@ -223,6 +223,7 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	// Room for the largest record, so that decoders can view records in
 	// place instead of copying them.
 	rec := ringbuf.Record{RawSample: make([]byte, 0, 1024)}
+	var n uint64
 	s.reader.SetDeadline(time.Now().Add(s.opts.PollInterval))
 	for {
 		err := s.reader.ReadInto(&rec)
@@ -231,7 +232,15 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 			if ev := s.decode(rec.RawSample); ev != nil {
 				handle(ev)
 			}
-			continue
+			// A ring that never goes quiet must not starve the loss
+			// and throttle reports.
+			if n++; n%256 != 0 {
+				continue
+			}
+			if ctx.Err() != nil {
+				s.reportLoss(handle)
+				return nil
+			}
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			if ctx.Err() != nil {
 				s.reportLoss(handle)

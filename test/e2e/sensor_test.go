@@ -223,8 +223,9 @@ func TestTeeAndSendfile(t *testing.T) {
 	}
 	defer f.Close()
 	f.Write(make([]byte, 300))
-	off := int64(10)
-	if ret := trigger.Sendfile(w2, int(f.Fd()), &off, 200); ret != 200 {
+	off := new(int64) // on the heap: its address must not move
+	*off = 10
+	if ret := trigger.Sendfile(w2, int(f.Fd()), off, 200); ret != 200 {
 		t.Fatalf("sendfile returned %d", ret)
 	}
 	p.waitFor(t, "tee and sendfile events", func([]*event.Event) bool {
@@ -240,7 +241,7 @@ func TestTeeAndSendfile(t *testing.T) {
 	sf := p.find(func(ev *event.Event) bool { return ev.Name == event.NameSendfile && ev.Process.TID == tid })
 	if sf.Ret != 200 || argInt(t, sf, "out_fd") != int64(w2) || argInt(t, sf, "in_fd") != int64(f.Fd()) ||
 		argUint(t, sf, "count") != 200 || argInt(t, sf, "offset_value") != 10 ||
-		argUint(t, sf, "offset") != uint64(uintptr(unsafe.Pointer(&off))) {
+		argUint(t, sf, "offset") != uint64(uintptr(unsafe.Pointer(off))) {
 		t.Errorf("sendfile event: ret %d args %v", sf.Ret, sf.Args)
 	}
 }
