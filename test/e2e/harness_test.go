@@ -52,6 +52,9 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	if opts != nil {
 		o = *opts
 	}
+	if o.RingBufferBytes == 0 {
+		o.RingBufferBytes = 64 << 20 // room for other processes' bursts on a busy machine
+	}
 	// The kernel matrix (make test-kernels) runs the suite once per mode.
 	want := features.ModeAuto
 	if env := os.Getenv("SPLICEWATCH_PROBE_MODE"); env != "" {
@@ -134,7 +137,8 @@ func (p *pipeline) waitFor(tb testing.TB, what string, cond func(evs []*event.Ev
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	tb.Fatalf("timed out waiting for %s", what)
+	lost, _ := p.sensor.Lost()
+	tb.Fatalf("timed out waiting for %s (events lost so far: %v)", what, lost)
 }
 
 // find returns the first collected event matching match, or nil.
