@@ -47,9 +47,17 @@ static __always_inline void sw_race_track(struct sw_vmsplice *r)
 		.pipe = r->kpipe,
 	};
 
+	struct sw_spliced *old;
+
 	r->kpipe = 0; /* never send a kernel pointer */
 	if (r->h.ret <= 0 || !s.pipe || !mm || s.end <= s.start || !(r->fd_info.f_mode & SW_FMODE_WRITE))
 		return;
+	/* The common case, a loop into one pipe, updates in place. */
+	old = bpf_map_lookup_elem(&sw_spliced, &mm);
+	if (old && old->pipe == s.pipe && old->start == s.start && old->end == s.end) {
+		old->ts = s.ts;
+		return;
+	}
 	bpf_map_update_elem(&sw_spliced, &mm, &s, BPF_ANY);
 }
 
