@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/splicewatch/splicewatch/engine"
+	"github.com/splicewatch/splicewatch/engine/plugin"
 	"github.com/splicewatch/splicewatch/engine/replay"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
 )
@@ -21,10 +22,12 @@ import (
 // rule set; nil means the built-in Go signatures.
 func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command {
 	var (
-		flags   ruleFlags
-		input   string
-		format  string
-		workers int
+		flags      ruleFlags
+		input      string
+		format     string
+		workers    int
+		configPath string
+		plugins    plugin.Config
 	)
 	cmd := &cobra.Command{
 		Use:   "analyze --input FILE|-",
@@ -40,6 +43,15 @@ func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command 
 				return &exitCodeError{code: 2, err: err}
 			}
 			defer in.Close()
+			cfg := defaultConfig()
+			if configPath != "" {
+				if err := loadConfig(configPath, &cfg); err != nil {
+					return err
+				}
+				flags.dirs = append(cfg.Rules.Dirs, flags.dirs...)
+				flags.noDefault = flags.noDefault || cfg.Rules.NoDefault
+				env = &ruleEnv{Config: func() map[string]any { return cfg.Rules.Config }, Logger: env.Logger}
+			}
 			det, err := flags.Load(cmd.Context(), env)
 			if err != nil {
 				return compileExit(err)
@@ -48,7 +60,27 @@ func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command 
 			if extra != nil {
 				dets = append(dets, extra()...)
 			} else {
-				dets = append(dets, engine.FromSignature(&builtin.KernelIOVBase{}), engine.FromSignature(builtin.NewFailedZeroCopyBurst(nil)))
+				dets = append(dets, engine.FromSignature(&builtin.KernelIOVBase{}),
+					engine.FromSignature(builtin.NewFailedZeroCopyBurst(&cfg.Signatures.SPW009)))
+			}
+			if plugins.Dir != "" || cfg.Plugins.Dir != "" {
+				pc := cfg.Plugins
+				if plugins.Dir != "" {
+					pc.Dir = plugins.Dir
+				}
+				pc.AllowUnverified = pc.AllowUnverified || plugins.AllowUnverified
+				pdets, err := plugin.Load(cmd.Context(), &pc, &plugin.Options{Logger: env.Logger})
+				if err != nil {
+					return fmt.Errorf("load plugins: %w", err)
+				}
+				defer func() {
+					for _, d := range pdets {
+						if c, ok := d.(io.Closer); ok {
+							c.Close()
+						}
+					}
+				}()
+				dets = append(dets, pdets...)
 			}
 			stderr := cmd.ErrOrStderr()
 			opts := &replay.Options{Workers: workers}
@@ -75,6 +107,9 @@ func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command 
 	cmd.Flags().StringVar(&input, "input", "", "file of recorded events, one JSON object per line, or - for stdin (required)")
 	cmd.Flags().StringVar(&format, "input-format", string(replay.FormatSplicewatch), "input format: splicewatch or tracee")
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel evaluation workers (default: number of CPUs)")
+	cmd.Flags().StringVar(&configPath, "config", "", "YAML configuration `file` (rules, signatures and plugins settings)")
+	cmd.Flags().StringVar(&plugins.Dir, "plugins", "", "folder of signature plugin binaries")
+	cmd.Flags().BoolVar(&plugins.AllowUnverified, "allow-unverified-plugins", false, "run plugins whose checksum is not on the allow list (logs a warning)")
 	_ = cmd.MarkFlagRequired("input")
 	return cmd
 }

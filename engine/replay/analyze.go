@@ -234,10 +234,15 @@ func (a *analyzer) evaluate(ctx context.Context, evs []*event.Event) []*event.Fi
 }
 
 func (a *analyzer) evalShard(ctx context.Context, shard []*event.Event, seq map[*event.Event]int) []found {
-	var res []found
+	var (
+		mu  sync.Mutex // asynchronous detectors (plugins) emit from their own goroutines
+		res []found
+	)
 	for d, det := range a.dets {
 		emit := func(f *event.Finding) {
+			mu.Lock()
 			res = append(res, found{seq: seq[f.Event], det: d, n: len(res), f: f})
+			mu.Unlock()
 		}
 		sel := selected(det, shard)
 		if len(sel) == 0 {
@@ -251,6 +256,14 @@ func (a *analyzer) evalShard(ctx context.Context, shard []*event.Event, seq map[
 			a.check(det, det.Evaluate(ctx, ev, emit))
 		}
 	}
+	// Wait for asynchronous detectors' findings on this chunk.
+	for _, det := range a.dets {
+		if f, ok := det.(engine.Flusher); ok {
+			a.check(det, f.Flush(ctx))
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
 	return res
 }
 
