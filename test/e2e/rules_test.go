@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/splicewatch/splicewatch/event"
 	"github.com/splicewatch/splicewatch/test/trigger"
 )
@@ -96,19 +98,23 @@ func TestRulesFire(t *testing.T) {
 		t.Logf("dirty_pipe_merge %v (a patched kernel clears CAN_MERGE)", merge)
 	})
 
+	race := func(r trigger.Race) func() (uint64, uint64, error) {
+		return func() (uint64, uint64, error) { return trigger.PageRace(r) }
+	}
 	races := []struct {
-		race trigger.Race
 		kind string
+		run  func() (addr, length uint64, err error)
 	}{
-		{trigger.RaceMunmap, "munmap"},
-		{trigger.RaceMadvise, "madvise"},
-		{trigger.RaceFork, "fork"},
+		{"munmap", race(trigger.RaceMunmap)},
+		{"madvise", race(trigger.RaceMadvise)},
+		{"fork", race(trigger.RaceFork)},
+		{"mremap", trigger.PageRaceMremap},
 	}
 	for _, tt := range races {
 		t.Run("SPW-006 "+tt.kind, func(t *testing.T) {
 			tid := thread(t)
 			began := time.Now()
-			addr, length, err := trigger.PageRace(tt.race)
+			addr, length, err := tt.run()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,14 +165,18 @@ func TestRulesFire(t *testing.T) {
 	})
 
 	t.Run("SPW-008 sendfile of /etc/shadow", func(t *testing.T) {
-		testSensitiveSendfile(t, p)
+		testSensitiveFile(t, p, event.NameSendfile)
+	})
+	t.Run("SPW-008 splice of /etc/shadow", func(t *testing.T) {
+		testSensitiveFile(t, p, event.NameSplice)
 	})
 }
 
-// testSensitiveSendfile sends /etc/shadow to a TCP socket with sendfile.
-// Where the system has none (the qemu initramfs), it sends a file of its
-// own and checks the event against the pack configured to watch that file.
-func testSensitiveSendfile(t *testing.T, p *pipeline) {
+// testSensitiveFile moves /etc/shadow with call: sendfile to a TCP socket,
+// or splice into a pipe. Where the system has none (the qemu initramfs), it
+// moves a file of its own and checks the event against the pack configured
+// to watch that file.
+func testSensitiveFile(t *testing.T, p *pipeline, call string) {
 	tid := thread(t)
 	path := "/etc/shadow"
 	var cfg map[string]any
@@ -183,14 +193,28 @@ func testSensitiveSendfile(t *testing.T, p *pipeline) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sock := tcpSocket(t)
-	if ret := trigger.Sendfile(int(sock.Fd()), int(f.Fd()), nil, 1<<16); ret <= 0 {
-		t.Fatalf("sendfile returned %d", ret)
+	inSide, outType := "in_fd_info", "socket"
+	if call == event.NameSendfile {
+		sock := tcpSocket(t)
+		if ret := trigger.Sendfile(int(sock.Fd()), int(f.Fd()), nil, 1<<16); ret <= 0 {
+			t.Fatalf("sendfile returned %d", ret)
+		}
+	} else {
+		inSide, outType = "fd_in_info", "pipe"
+		r, w, err := trigger.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(r)
+		defer unix.Close(w)
+		if ret := trigger.Splice(int(f.Fd()), w, 1<<16, 0); ret <= 0 {
+			t.Fatalf("splice returned %d", ret)
+		}
 	}
-	ev := waitEvent(t, p, "sendfile of "+path, func(ev *event.Event) bool {
-		in, _ := ev.Args.Object("in_fd_info")
+	ev := waitEvent(t, p, call+" of "+path, func(ev *event.Event) bool {
+		in, _ := ev.Args.Object(inSide)
 		got, _ := in.String("path")
-		return ev.Name == event.NameSendfile && ev.Process.TID == tid && got == path
+		return ev.Name == call && ev.Process.TID == tid && got == path
 	})
 	var found *event.Finding
 	if cfg == nil {
@@ -205,7 +229,7 @@ func testSensitiveSendfile(t *testing.T, p *pipeline) {
 			t.Fatalf("SPW-008 with %v: finding %v, error %v", cfg, found, err)
 		}
 	}
-	if found.Data["path"] != path || found.Data["out_type"] != "socket" {
+	if found.Data["path"] != path || found.Data["out_type"] != outType {
 		t.Errorf("SPW-008 data %v", found.Data)
 	}
 }
