@@ -33,7 +33,7 @@ findings contains f if {
 		"perm": object.get(file, "perm", ""),
 		"can_write": object.get(file, "can_write", false),
 		"offset": object.get(input.args, "off_in_value", -1),
-		"len": input.args.len,
+		"len": object.get(input.args, "len", 0),
 		"buf_flags": object.get(pipe, "buf_flags", 0),
 		"buf_flag_names": object.get(pipe, "buf_flag_names", []),
 		"ret": input.ret,

@@ -33,7 +33,7 @@ findings contains f if {
 		"perm": object.get(file, "perm", ""),
 		"access": object.get(file, "access", ""),
 		"offset": object.get(input.args, "off_in_value", -1),
-		"len": input.args.len,
+		"len": object.get(input.args, "len", 0),
 		"pipe_head": object.get(pipe, "head", 0),
 		"pipe_ring_size": object.get(pipe, "ring_size", 0),
 		"ret": input.ret,

@@ -22,20 +22,15 @@ metadata := {
 
 events := {"page_race"}
 
+# evidence are the page_race arguments a finding carries, when present:
+# addr and len are absent for a fork, advice is there for madvise only.
+evidence := {
+	"kind", "addr", "len", "advice", "overlap_start", "overlap_end", "overlap_len",
+	"since_ns", "vmsplice_start", "vmsplice_end", "pipe_bufs",
+}
+
 findings contains f if {
 	input.args.kind in {"munmap", "madvise", "mremap", "fork"}
 	not lib.exempt(input, "spw006")
-	f := object.union(
-		{
-			"kind": input.args.kind,
-			"overlap_start": input.args.overlap_start,
-			"overlap_end": input.args.overlap_end,
-			"overlap_len": input.args.overlap_len,
-			"since_ns": input.args.since_ns,
-			"vmsplice_start": input.args.vmsplice_start,
-			"vmsplice_end": input.args.vmsplice_end,
-			"pipe_bufs": input.args.pipe_bufs,
-		},
-		{k: v | some k in {"addr", "len", "advice"}; v := input.args[k]},
-	)
+	f := {k: v | some k in evidence; v := input.args[k]}
 }
