@@ -64,6 +64,11 @@ func TestPackRules(t *testing.T) {
 		if want[r.ID] != r.Severity.String() || len(r.MITRE) == 0 || r.Version == "" || r.Description == "" {
 			t.Errorf("rule %+v", r)
 		}
+		// A busy host must not pay a full evaluation per event: every
+		// shipped rule has a guard and is inlined into the batch query.
+		if !r.Guarded || !r.Inlined {
+			t.Errorf("rule %s: guarded %v, inlined %v", r.ID, r.Guarded, r.Inlined)
+		}
 		delete(want, r.ID)
 	}
 	if len(want) != 0 {

@@ -43,22 +43,41 @@ default_paths := [
 # spw008_exclude_paths replaces them: public keys.
 default_exclude_paths := ["**.pub"]
 
+# path_types are the fd types the sensor reports a path for.
+path_types := {"file", "chr", "blk"}
+
+# One definition per input field name, each starting with comparisons the
+# engine turns into a guard: socket and pipe inputs (proxies splicing
+# between sockets) are skipped without evaluating the rule.
 findings contains f if {
-	info := input_side(input)
-	path := info.path
+	input.name == "sendfile"
+	input.args.in_fd_info.type in path_types
+	f := finding(input, input.args.in_fd_info, object.get(input.args, "out_fd_info", {}))
+}
+
+findings contains f if {
+	input.name in {"splice", "tee"}
+	input.args.fd_in_info.type in path_types
+	f := finding(input, input.args.fd_in_info, object.get(input.args, "fd_out_info", {}))
+}
+
+# finding is the finding's data when src, the side ev reads from, is a
+# watched file; dst is the side it writes to.
+finding(ev, src, dst) := f if {
+	path := src.path
 	patterns := array.concat(lib.setting("spw008_paths", default_paths), lib.setting("spw008_extra_paths", []))
 	matched := {p | some p in patterns; glob.match(p, ["/"], path)}
 	count(matched) > 0
 	not excluded(path)
-	not lib.exempt(input, "spw008")
+	not lib.exempt(ev, "spw008")
 	f := {
 		"path": path,
 		"patterns": sort(matched),
-		"type": info.type,
-		"ino": object.get(info, "ino", 0),
-		"out_type": object.get(output_side(input), "type", "unknown"),
-		"out_path": object.get(output_side(input), "path", ""),
-		"ret": input.ret,
+		"type": src.type,
+		"ino": object.get(src, "ino", 0),
+		"out_type": object.get(dst, "type", "unknown"),
+		"out_path": object.get(dst, "path", ""),
+		"ret": ev.ret,
 	}
 }
 
@@ -66,9 +85,3 @@ excluded(path) if {
 	some pattern in lib.setting("spw008_exclude_paths", default_exclude_paths)
 	glob.match(pattern, ["/"], path)
 }
-
-# input_side is the description of the fd the call reads from.
-input_side(ev) := ev.args.in_fd_info if ev.name == "sendfile" else := ev.args.fd_in_info
-
-# output_side is the description of the fd the call writes to.
-output_side(ev) := object.get(ev.args, "out_fd_info", {}) if ev.name == "sendfile" else := object.get(ev.args, "fd_out_info", {})

@@ -90,3 +90,20 @@ test_exempt_comm_not_found if {
 	count(spw008.findings) == 0 with input as sendfile
 		with data.splicewatch.config as {"spw008_allowed_comms": ["exfil"]}
 }
+
+# A proxy splicing from a socket: no path, no finding.
+test_socket_input_not_found if {
+	ev := {"name": "splice", "process": {"comm": "proxy"}, "args": {
+		"fd_in": 3, "fd_in_info": {"type": "socket", "ino": 5},
+		"fd_out": 4, "fd_out_info": {"type": "pipe", "pipe": {"end": "write"}},
+		"len": 4194304, "flags": 2, "flag_names": ["SPLICE_F_NONBLOCK"],
+	}, "ret": 65536}
+	count(spw008.findings) == 0 with input as ev
+}
+
+# /dev/mem is a character device.
+test_chr_device_found if {
+	ev := json.patch(splice_of("/dev/mem"), [{"op": "replace", "path": "/args/fd_in_info/type", "value": "chr"}])
+	some f in spw008.findings with input as ev
+	f.type == "chr"
+}
