@@ -28,14 +28,9 @@ const settle = 300 * time.Millisecond
 func requireNoFindings(t *testing.T, p *pipeline, match func(*event.Event) bool) int {
 	t.Helper()
 	time.Sleep(settle)
+	n := countEvents(p, match)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	n := 0
-	for _, ev := range p.events {
-		if match(ev) {
-			n++
-		}
-	}
 	for _, f := range p.findings {
 		if match(f.Event) {
 			t.Errorf("benign workload raised %s (%s) on %s: data %v, args %v", f.Rule.ID, f.Rule.Name, f.Event.Name, f.Data, f.Event.Args)
