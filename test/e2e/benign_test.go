@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -114,6 +115,31 @@ func TestBenignWorkloads(t *testing.T) {
 			return countEvents(p, func(ev *event.Event) bool { return mine(ev) && ev.Name == event.NameSendfile && ev.Ret > 0 }) > 0
 		})
 		t.Logf("%d events", requireNoFindings(t, p, mine))
+	})
+
+	t.Run("unprivileged splice of a read-only file", func(t *testing.T) {
+		// A reader, not the exploit: page-aligned, into fresh pipes (one
+		// of them a tiny unaligned read, but the ring has not wrapped).
+		python := lookPython(t)
+		if _, err := os.Stat("/usr/bin/python3"); err == nil {
+			python = "/usr/bin/python3" // nobody cannot enter /root/.pyenv
+		}
+		target := filepath.Join(sharedDir(t), "root-owned")
+		if err := os.WriteFile(target, bytes.Repeat([]byte("root only\n"), 10000), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		began := time.Now()
+		cmd := exec.Command(python, "-c", spliceReader, target)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+		if out, err := cmd.CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "65536 10" {
+			t.Fatalf("python splice as nobody: %v: %s", err, out)
+		}
+		child := uint32(cmd.Process.Pid)
+		mine := func(ev *event.Event) bool { return ev.Process.PID == child && !ev.Time.Before(began) }
+		p.waitFor(t, "the two splice calls", func([]*event.Event) bool {
+			return countEvents(p, func(ev *event.Event) bool { return mine(ev) && ev.Name == event.NameSplice }) >= 2
+		})
+		requireNoFindings(t, p, mine)
 	})
 
 	t.Run("cat of a large file into a pipe", func(t *testing.T) {
@@ -248,6 +274,18 @@ class H(http.server.SimpleHTTPRequestHandler):
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=sys.argv[1]))
 print("Serving HTTP on 127.0.0.1 port %d" % srv.server_address[1], flush=True)
 srv.serve_forever()
+`
+
+// spliceReader splices 64 KiB of a file into a fresh pipe, then 10 bytes
+// from offset 1 into another, and prints both results.
+const spliceReader = `
+import os, sys
+f = os.open(sys.argv[1], os.O_RDONLY)
+r, w = os.pipe()
+a = os.splice(f, w, 65536, offset_src=0)
+r2, w2 = os.pipe()
+b = os.splice(f, w2, 10, offset_src=1)
+print(a, b)
 `
 
 // pyServer is a running Python HTTP server.
