@@ -35,7 +35,11 @@ func TestPack(t *testing.T) {
 			c.found++
 		}
 	}
-	for _, pkg := range []string{"splicewatch.rules.spw002_test", "splicewatch.rules.spw010_test"} {
+	for _, pkg := range []string{
+		"splicewatch.rules.spw002_test", "splicewatch.rules.spw003_test", "splicewatch.rules.spw004_test",
+		"splicewatch.rules.spw005_test", "splicewatch.rules.spw006_test", "splicewatch.rules.spw007_test",
+		"splicewatch.rules.spw008_test", "splicewatch.rules.spw010_test",
+	} {
 		c := per[pkg]
 		if c == nil || c.found == 0 || c.notFound == 0 {
 			t.Errorf("%s: want positive and negative tests, have %+v", pkg, c)
@@ -52,10 +56,18 @@ func TestPackRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"SPW-002": "high", "SPW-010": "medium"}
+	want := map[string]string{
+		"SPW-002": "high", "SPW-003": "high", "SPW-004": "critical", "SPW-005": "high",
+		"SPW-006": "high", "SPW-007": "high", "SPW-008": "medium", "SPW-010": "medium",
+	}
 	for _, r := range d.Info() {
 		if want[r.ID] != r.Severity.String() || len(r.MITRE) == 0 || r.Version == "" || r.Description == "" {
 			t.Errorf("rule %+v", r)
+		}
+		// A busy host must not pay a full evaluation per event: every
+		// shipped rule has a guard and is inlined into the batch query.
+		if !r.Guarded || !r.Inlined {
+			t.Errorf("rule %s: guarded %v, inlined %v", r.ID, r.Guarded, r.Inlined)
 		}
 		delete(want, r.ID)
 	}

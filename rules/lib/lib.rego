@@ -62,3 +62,19 @@ has_flag(ev, name) if name in ev.args.flag_names
 setting(name, default_value) := v if {
 	v := data.splicewatch.config[name]
 } else := default_value
+
+# exempt holds when the event's process is on the operator's allow list for
+# the rule whose settings start with prefix: its comm is in
+# <prefix>_allowed_comms (exact names), or its executable matches a glob
+# pattern of <prefix>_allowed_exes ("*" stays within one path element, "**"
+# crosses them).
+exempt(ev, prefix) if {
+	ev.process.comm in setting(concat("", [prefix, "_allowed_comms"]), [])
+}
+
+exempt(ev, prefix) if {
+	exe := ev.process.exe
+	exe != ""
+	some pattern in setting(concat("", [prefix, "_allowed_exes"]), [])
+	glob.match(pattern, ["/"], exe)
+}

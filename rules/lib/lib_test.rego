@@ -25,3 +25,17 @@ test_setting if {
 	lib.setting("x", 1) == 2 with data.splicewatch.config as {"x": 2}
 	lib.setting("y", 1) == 1 with data.splicewatch.config as {"x": 2}
 }
+
+test_exempt_by_comm if {
+	lib.exempt({"process": {"comm": "criu"}}, "r") with data.splicewatch.config as {"r_allowed_comms": ["criu"]}
+	not lib.exempt({"process": {"comm": "criu"}}, "r") with data.splicewatch.config as {"other_allowed_comms": ["criu"]}
+	not lib.exempt({"process": {"comm": "criu"}}, "r")
+}
+
+test_exempt_by_exe if {
+	ev := {"process": {"comm": "x", "exe": "/usr/local/bin/backup"}}
+	lib.exempt(ev, "r") with data.splicewatch.config as {"r_allowed_exes": ["/usr/local/bin/*"]}
+	lib.exempt(ev, "r") with data.splicewatch.config as {"r_allowed_exes": ["/usr/**"]}
+	not lib.exempt(ev, "r") with data.splicewatch.config as {"r_allowed_exes": ["/usr/*"]}
+	not lib.exempt({"process": {"comm": "x"}}, "r") with data.splicewatch.config as {"r_allowed_exes": ["/usr/**"]}
+}

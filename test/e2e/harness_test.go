@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/splicewatch/splicewatch/engine"
+	"github.com/splicewatch/splicewatch/engine/rego"
 	"github.com/splicewatch/splicewatch/event"
+	"github.com/splicewatch/splicewatch/rules"
 	"github.com/splicewatch/splicewatch/sensor"
 	"github.com/splicewatch/splicewatch/sensor/features"
 	"github.com/splicewatch/splicewatch/signatures/builtin"
@@ -43,8 +45,8 @@ type pipeline struct {
 	firstSeen, lastSeen time.Time
 }
 
-// startPipeline loads the sensor and the built-in signatures and starts
-// consuming. Everything is torn down by t.Cleanup.
+// startPipeline loads the sensor, the built-in signatures and the embedded
+// Rego rule pack, and starts consuming. Everything is torn down by t.Cleanup.
 func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	tb.Helper()
 	requireRoot(tb)
@@ -64,6 +66,7 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 		}
 		want, o.ProbeMode = m, m
 	}
+	pack := loadPack(tb, nil)
 	s, err := sensor.New(&o)
 	if err != nil {
 		tb.Fatalf("start sensor: %v", err)
@@ -82,6 +85,7 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	for _, sig := range builtin.All() {
 		eng.Add(engine.FromSignature(sig))
 	}
+	eng.Add(pack)
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipeline{sensor: s, cancel: cancel, done: make(chan struct{})}
 	pid := uint32(os.Getpid())
@@ -116,6 +120,20 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	}()
 	tb.Cleanup(p.stop)
 	return p
+}
+
+// loadPack loads the embedded Rego rule pack, as `splicewatch run` does,
+// with the operator settings cfg (nil: the rules' defaults).
+func loadPack(tb testing.TB, cfg map[string]any) *rego.Detector {
+	tb.Helper()
+	d, err := rego.Load(context.Background(), &rego.Options{
+		Sources: []rego.Source{{Name: "embedded", FS: rules.FS()}},
+		Config:  cfg,
+	})
+	if err != nil {
+		tb.Fatalf("load the rule pack: %v", err)
+	}
+	return d
 }
 
 func (p *pipeline) stop() {
