@@ -112,7 +112,16 @@ func (d *Detector) Info() []RuleInfo {
 }
 
 // Evaluate implements engine.Detector. It is EvaluateBatch with one event.
-func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*event.Finding)) error {
+func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*event.Finding)) (err error) {
+	// The live path: one event at a time, usually matching nothing. Skip
+	// the batch bookkeeping.
+	b, ok := d.byEvent[ev.Name]
+	if !ok {
+		return nil
+	}
+	if !b.anyPasses([]*event.Event{ev}) {
+		return nil
+	}
 	return d.EvaluateBatch(ctx, []*event.Event{ev}, emit)
 }
 

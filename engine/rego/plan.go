@@ -18,6 +18,10 @@ type plan struct {
 // newPlan runs the rules' guards and converts the events that pass. It
 // returns nil when no rule can match any event.
 func (b *batch) newPlan(evs []*event.Event) *plan {
+	// Most events pass no guard: find out before allocating anything.
+	if !b.anyPasses(evs) {
+		return nil
+	}
 	p := &plan{active: make([][]int, len(b.rules))}
 	var native, tracee []*ast.Term
 	found := false
@@ -41,6 +45,18 @@ func (b *batch) newPlan(evs []*event.Event) *plan {
 	p.events = fill(native, len(evs))
 	p.tracee = fill(tracee, len(evs))
 	return p
+}
+
+// anyPasses reports whether some rule of b may match some event of evs.
+func (b *batch) anyPasses(evs []*event.Event) bool {
+	for _, r := range b.rules {
+		for _, ev := range evs {
+			if r.guard.pass(ev) && r.selects(ev) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // convertOnce converts evs[i] into terms[i] unless already done.
