@@ -119,7 +119,7 @@ func TestLoadFormats(t *testing.T) {
 	if got := byID["TRC-SPLICE"].MITRE; len(got) != 1 || got[0] != "Exfiltration: T1048" {
 		t.Errorf("tracee MITRE = %v", got)
 	}
-	if got := strings.Join(d.Events(), ","); got != "splice,vmsplice" {
+	if got := strings.Join(d.Events(), ","); got != "page_race,sendfile,splice,tee,vmsplice" {
 		t.Errorf("Events() = %s", got)
 	}
 }
