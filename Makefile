@@ -68,3 +68,16 @@ test-kernels:
 
 test-kernels-features:
 	bash test/kernels/run.sh ./sensor/features -kernel linux-image-amd64,linux-image-6.12-amd64 -env SPLICEWATCH_EXPECT=kprobes,fentry,bpf_lsm -- -test.v
+
+# docs regenerates docs/events/*.md and docs/schema/event.schema.json from
+# event/catalog; a test fails when the committed ones drift.
+.PHONY: docs check-docs docs-examples
+docs:
+	$(GO) run ./cmd/splicewatch events gen-docs --root .
+
+check-docs:
+	$(GO) run ./cmd/splicewatch events gen-docs --root . --check
+
+# docs-examples captures one real event per kind (root: loads eBPF); run `make docs` after.
+docs-examples:
+	SPLICEWATCH_WRITE_EXAMPLES=1 $(GO) test -count=1 -run TestWriteExamples ./test/e2e
