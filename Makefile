@@ -63,8 +63,15 @@ bench:
 # test-kernels boots Debian kernels under qemu (TCG) and runs the end-to-end
 # suite inside, once per attach mode. See docs/kernels.md.
 .PHONY: test-kernels test-kernels-features
+# The two kernels boot side by side (qemu TCG uses one core each).
+KERNELS ?= linux-image-amd64 linux-image-6.12-amd64
 test-kernels:
-	bash test/kernels/run.sh ./test/e2e -kernel linux-image-amd64,linux-image-6.12-amd64 -modes fentry,kprobe,tracepoint -- -test.v
+	@set -e; mkdir -p .cache; pids=""; for k in $(KERNELS); do \
+	  bash test/kernels/run.sh ./test/e2e -kernel $$k -modes fentry,kprobe,tracepoint -boot-per-mode -timeout 6m -- -test.v > .cache/kernels-$$k.log 2>&1 & \
+	  pids="$$pids $$!"; done; \
+	fail=0; for p in $$pids; do wait $$p || fail=1; done; \
+	for k in $(KERNELS); do grep -E '^(PASS|FAIL) |passed, .* failed' .cache/kernels-$$k.log || tail -20 .cache/kernels-$$k.log; done; \
+	exit $$fail
 
 test-kernels-features:
 	bash test/kernels/run.sh ./sensor/features -kernel linux-image-amd64,linux-image-6.12-amd64 -env SPLICEWATCH_EXPECT=kprobes,fentry,bpf_lsm -- -test.v
