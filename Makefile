@@ -88,3 +88,10 @@ check-docs:
 # docs-examples captures one real event per kind (root: loads eBPF); run `make docs` after.
 docs-examples:
 	SPLICEWATCH_WRITE_EXAMPLES=1 $(GO) test -count=1 -run TestWriteExamples ./test/e2e
+
+# bench-kernels runs the overhead benchmark in each attach mode inside the
+# qemu kernel, at 1/50 of the loop lengths: under emulation only the ratios
+# between modes in one boot mean anything.
+.PHONY: bench-kernels
+bench-kernels:
+	bash test/kernels/run.sh ./test/e2e -kernel linux-image-amd64 -modes fentry,kprobe,tracepoint -boot-per-mode -timeout 9m -env SPLICEWATCH_BENCH_SCALE=50 -- -test.run '^$$' -test.bench Overhead -test.benchtime 1x

@@ -49,6 +49,12 @@ type pipeline struct {
 // Rego rule pack, and starts consuming. Everything is torn down by t.Cleanup.
 func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	tb.Helper()
+	return startPipelineRules(tb, opts, true)
+}
+
+// startPipelineRules is startPipeline, with or without the Rego pack.
+func startPipelineRules(tb testing.TB, opts *sensor.Options, withPack bool) *pipeline {
+	tb.Helper()
 	requireRoot(tb)
 	var o sensor.Options
 	if opts != nil {
@@ -66,7 +72,10 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 		}
 		want, o.ProbeMode = m, m
 	}
-	pack := loadPack(tb, nil)
+	var pack *rego.Detector
+	if withPack {
+		pack = loadPack(tb, nil)
+	}
 	s, err := sensor.New(&o)
 	if err != nil {
 		tb.Fatalf("start sensor: %v", err)
@@ -85,7 +94,9 @@ func startPipeline(tb testing.TB, opts *sensor.Options) *pipeline {
 	for _, sig := range builtin.All() {
 		eng.Add(engine.FromSignature(sig))
 	}
-	eng.Add(pack)
+	if pack != nil {
+		eng.Add(pack)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipeline{sensor: s, cancel: cancel, done: make(chan struct{})}
 	pid := uint32(os.Getpid())
