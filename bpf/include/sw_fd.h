@@ -48,12 +48,19 @@ static __always_inline struct file *sw_fd_file(__s64 fd)
 	struct file **fds;
 	struct file *f = 0;
 
+	struct files_struct *files;
+
 	if (fd < 0)
 		return 0;
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || (__u64)fd >= BPF_CORE_READ(fdt, max_fds))
+	/* Direct loads through the BTF task pointer: no helper calls. Only
+	 * the variable index into the fd array needs a probe read. */
+	files = task->files;
+	if (!files)
 		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
+	fdt = files->fdt;
+	if (!fdt || (__u64)fd >= fdt->max_fds)
+		return 0;
+	fds = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
 	return f;
 }
