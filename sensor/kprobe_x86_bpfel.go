@@ -48,6 +48,9 @@ type kprobeSwPathKey struct {
 type kprobeSwPathVal struct {
 	_    structs.HostLayout
 	Ts   uint64
+	Ino  uint64
+	Dev  uint32
+	Gen  uint32
 	Path [256]int8
 }
 
@@ -69,7 +72,7 @@ type kprobeSwPending struct {
 		PidNs    uint32
 		Comm     [16]int8
 	}
-	_ [736]byte
+	_ [752]byte
 }
 
 type kprobeSwRate struct {

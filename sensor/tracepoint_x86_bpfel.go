@@ -36,6 +36,8 @@ type tracepointSwFd struct {
 	PipeReaders  uint32
 	PipeWriters  uint32
 	PipeBufFlags uint32
+	Generation   uint32
+	Pad          uint32
 }
 
 type tracepointSwFdType uint32
@@ -125,13 +127,16 @@ type tracepointSwPathKey struct {
 type tracepointSwPathVal struct {
 	_    structs.HostLayout
 	Ts   uint64
+	Ino  uint64
+	Dev  uint32
+	Gen  uint32
 	Path [256]int8
 }
 
 type tracepointSwPending struct {
 	_ structs.HostLayout
 	H tracepointSwHeader
-	_ [736]byte
+	_ [752]byte
 }
 
 type tracepointSwProc struct {

@@ -65,6 +65,7 @@ struct inode {
 	unsigned long i_ino;
 	unsigned int i_rdev;
 	long long i_size;
+	unsigned int i_generation;
 };
 
 struct qstr {

@@ -91,6 +91,8 @@ struct sw_fd {
 	__u32 pipe_readers;
 	__u32 pipe_writers;
 	__u32 pipe_buf_flags; /* flags of the newest buffer after the call */
+	__u32 generation;     /* inode generation: tells a reused inode number apart */
+	__u32 pad;
 };
 
 /* Bits of sw_xfer.facts and sw_vmsplice.facts: suspicious facts computed in

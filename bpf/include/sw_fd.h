@@ -101,6 +101,7 @@ static __always_inline struct pipe_inode_info *sw_fd_fill(struct sw_fd *d, struc
 	d->gid = BPF_CORE_READ(inode, i_gid.val);
 	d->dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	d->size = BPF_CORE_READ(inode, i_size);
+	d->generation = BPF_CORE_READ(inode, i_generation);
 	if (d->type == SW_FD_CHR || d->type == SW_FD_BLK)
 		d->rdev = BPF_CORE_READ(inode, i_rdev);
 	if (d->type != SW_FD_PIPE)
@@ -189,6 +190,9 @@ struct sw_path_key {
 
 struct sw_path_val {
 	__u64 ts;
+	__u64 ino; /* a freed dentry's address can be reused by another file: */
+	__u32 dev; /* an entry counts only for the same inode */
+	__u32 gen;
 	char path[SW_PATH_LEN];
 };
 
@@ -201,9 +205,9 @@ struct {
 
 static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs);
 
-/* sw_file_path writes the path of f into out, a NUL-terminated string. A
- * path longer than out keeps its end. */
-static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f)
+/* sw_file_path writes the path of f, described by d, into out, a
+ * NUL-terminated string. A path longer than out keeps its end. */
+static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, struct sw_fd *d)
 {
 	struct sw_path_key key;
 	struct sw_path_val *hit;
@@ -216,7 +220,8 @@ static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f)
 	key.mnt = (__u64)BPF_CORE_READ(f, f_path.mnt);
 	now = bpf_ktime_get_ns();
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
-	if (hit && now - hit->ts < sw_path_ttl_ns) {
+	if (hit && now - hit->ts < sw_path_ttl_ns && hit->ino == d->ino && hit->dev == d->dev &&
+	    hit->gen == d->generation) {
 		__builtin_memcpy(out, hit->path, SW_PATH_LEN);
 		return;
 	}
@@ -224,6 +229,9 @@ static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f)
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
 	if (hit) {
 		hit->ts = now;
+		hit->ino = d->ino;
+		hit->dev = d->dev;
+		hit->gen = d->generation;
 		__builtin_memcpy(hit->path, out, SW_PATH_LEN);
 	} else {
 		/* The record's buffer is map memory: insert it as the value's
@@ -233,6 +241,9 @@ static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f)
 		if (pb) {
 			struct sw_path_val *v = (struct sw_path_val *)pb->buf;
 			v->ts = now;
+			v->ino = d->ino;
+			v->dev = d->dev;
+			v->gen = d->generation;
 			__builtin_memcpy(v->path, out, SW_PATH_LEN);
 			bpf_map_update_elem(&sw_paths, &key, v, BPF_ANY);
 		}

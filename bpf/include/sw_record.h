@@ -56,9 +56,9 @@ static __always_inline void sw_xfer_fds(struct sw_xfer *r)
 	r->path_in[0] = 0;
 	r->path_out[0] = 0;
 	if (sw_path_wanted(r->in.type))
-		sw_file_path(r->path_in, in);
+		sw_file_path(r->path_in, in, &r->in);
 	if (sw_path_wanted(r->out.type))
-		sw_file_path(r->path_out, out);
+		sw_file_path(r->path_out, out, &r->out);
 	/* With a NULL offset the call reads from the file position. */
 	if (in && !r->off_in && r->in.type == SW_FD_FILE) {
 		r->off_in_val = BPF_CORE_READ(in, f_pos);

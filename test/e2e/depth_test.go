@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -245,5 +246,54 @@ func TestSendfilePathsAndTypes(t *testing.T) {
 	}
 	if typ, _ := obj(t, ev.Args, "out_fd_info").String("type"); typ != "socket" {
 		t.Errorf("out_fd type %q, want socket", typ)
+	}
+}
+
+// TestPathsOfShortLivedFiles creates, sends and deletes files in a row: a
+// freed dentry's memory and the inode number are soon reused for the next
+// file, and the sensor's path cache must not hand out the old file's path.
+func TestPathsOfShortLivedFiles(t *testing.T) {
+	p := startPipeline(t, nil)
+	tid := thread(t)
+	dir := t.TempDir()
+	null, err := os.OpenFile("/dev/null", os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	const files = 50
+	var want []string
+	for i := range files {
+		path := filepath.Join(dir, "f"+strconv.Itoa(i))
+		if err := os.WriteFile(path, []byte("data"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, path)
+		if ret := trigger.Sendfile(int(null.Fd()), int(f.Fd()), nil, 4); ret != 4 {
+			t.Fatalf("sendfile returned %d", ret)
+		}
+		f.Close()
+		os.Remove(path)
+	}
+	var got []string
+	p.waitFor(t, "every sendfile", func(evs []*event.Event) bool {
+		got = got[:0]
+		for _, ev := range evs {
+			if ev.Name == event.NameSendfile && ev.Process.TID == tid {
+				in, _ := ev.Args.Object("in_fd_info")
+				path, _ := in.String("path")
+				got = append(got, path)
+			}
+		}
+		return len(got) == files
+	})
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sendfile %d: path %q, want %q", i, got[i], want[i])
+		}
 	}
 }
