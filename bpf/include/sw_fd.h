@@ -100,8 +100,11 @@ static __always_inline struct pipe_inode_info *sw_fd_fill(struct sw_fd *d, struc
 	d->uid = BPF_CORE_READ(inode, i_uid.val);
 	d->gid = BPF_CORE_READ(inode, i_gid.val);
 	d->dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	d->size = BPF_CORE_READ(inode, i_size);
-	d->generation = BPF_CORE_READ(inode, i_generation);
+	if (d->type == SW_FD_FILE) {
+		/* Only files have a meaningful size or get a path to cache. */
+		d->size = BPF_CORE_READ(inode, i_size);
+		d->generation = BPF_CORE_READ(inode, i_generation);
+	}
 	if (d->type == SW_FD_CHR || d->type == SW_FD_BLK)
 		d->rdev = BPF_CORE_READ(inode, i_rdev);
 	if (d->type != SW_FD_PIPE)
