@@ -125,7 +125,7 @@ func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event 
 			PPID:     h.Ppid,
 			UID:      h.Uid,
 			GID:      h.Gid,
-			Comm:     commString(h.Comm[:]),
+			Comm:     cString(h.Comm[:]),
 			CgroupID: h.CgroupId,
 			MntNS:    h.MntNs,
 			PidNS:    h.PidNs,
@@ -138,8 +138,6 @@ func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event 
 	}
 	return ev
 }
-
-func commString(c []int8) string { return cString(c) }
 
 func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
 	r, err := castPrefix[rawVmsplice](raw, int(unsafe.Offsetof(rawVmsplice{}.Iov)))

@@ -20,7 +20,10 @@ import (
 // recorded JSON-lines events, findings as JSON lines on stdout and a
 // summary on stderr. extra are the non-Rego detectors to run besides the
 // rule set; nil means the built-in Go signatures.
-func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command {
+func newAnalyzeCmd(env *ruleEnv) *cobra.Command {
+	if env == nil {
+		env = &ruleEnv{}
+	}
 	var (
 		flags      ruleFlags
 		input      string
@@ -50,18 +53,15 @@ func newAnalyzeCmd(env *ruleEnv, extra func() []engine.Detector) *cobra.Command 
 				}
 				flags.dirs = append(cfg.Rules.Dirs, flags.dirs...)
 				flags.noDefault = flags.noDefault || cfg.Rules.NoDefault
-				env = &ruleEnv{Config: func() map[string]any { return cfg.Rules.Config }, Logger: env.Logger}
+				env = &ruleEnv{Config: func() map[string]any { return cfg.Rules.Config }, Logger: env.Logger, Registerer: env.Registerer, Timeout: env.Timeout}
 			}
 			det, err := flags.Load(cmd.Context(), env)
 			if err != nil {
 				return compileExit(err)
 			}
-			dets := []engine.Detector{det}
-			if extra != nil {
-				dets = append(dets, extra()...)
-			} else {
-				dets = append(dets, engine.FromSignature(&builtin.KernelIOVBase{}),
-					engine.FromSignature(builtin.NewFailedZeroCopyBurst(&cfg.Signatures.SPW009)))
+			dets := []engine.Detector{det,
+				engine.FromSignature(&builtin.KernelIOVBase{}),
+				engine.FromSignature(builtin.NewFailedZeroCopyBurst(&cfg.Signatures.SPW009)),
 			}
 			if plugins.Dir != "" || cfg.Plugins.Dir != "" {
 				pc := cfg.Plugins

@@ -41,9 +41,10 @@ func TestAnalyzeCmd(t *testing.T) {
 	}{
 		{"file", "", []string{"--input", file}},
 		{"stdin", events, []string{"--input", "-"}},
+		{"config file", "", []string{"--input", file, "--config", cfgFile(t)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, stderr, code := executeCmd(t, newAnalyzeCmd(nil, nil), tc.stdin, tc.args...)
+			out, stderr, code := executeCmd(t, newAnalyzeCmd(nil), tc.stdin, tc.args...)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -62,10 +63,10 @@ func TestAnalyzeCmd(t *testing.T) {
 			}
 		})
 	}
-	if _, _, code := executeCmd(t, newAnalyzeCmd(nil, nil), "", "--input", file, "--input-format", "falco"); code != 2 {
+	if _, _, code := executeCmd(t, newAnalyzeCmd(nil), "", "--input", file, "--input-format", "falco"); code != 2 {
 		t.Errorf("unknown format: exit %d, want 2", code)
 	}
-	if _, _, code := executeCmd(t, newAnalyzeCmd(nil, nil), "", "--input", filepath.Join(t.TempDir(), "none")); code != 2 {
+	if _, _, code := executeCmd(t, newAnalyzeCmd(nil), "", "--input", filepath.Join(t.TempDir(), "none")); code != 2 {
 		t.Errorf("missing file: exit %d, want 2", code)
 	}
 }
@@ -73,7 +74,7 @@ func TestAnalyzeCmd(t *testing.T) {
 func TestAnalyzeCmdTracee(t *testing.T) {
 	line := `{"timestamp":1795694400000000000,"processId":7,"threadId":7,"processName":"p","hostName":"h","eventName":"vmsplice","returnValue":-14,` +
 		`"args":[{"name":"fd","type":"int","value":3},{"name":"nr_segs","type":"unsigned long","value":1}]}` + "\n"
-	out, stderr, code := executeCmd(t, newAnalyzeCmd(nil, nil), line, "--input", "-", "--input-format", "tracee",
+	out, stderr, code := executeCmd(t, newAnalyzeCmd(nil), line, "--input", "-", "--input-format", "tracee",
 		"--no-default-rules", "--rules", filepath.Join("..", "..", "docs", "examples", "tracee"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -82,4 +83,14 @@ func TestAnalyzeCmdTracee(t *testing.T) {
 	if err != nil || f.Rule.ID != "EXAMPLE-TRC-1" || f.Data["process"] != "p" || f.Data["fd"] != int64(3) {
 		t.Fatalf("finding %s: %v", out, err)
 	}
+}
+
+// cfgFile writes a configuration that only sets a rule setting.
+func cfgFile(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "splicewatch.yaml")
+	if err := os.WriteFile(p, []byte("rules:\n  config:\n    unused: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

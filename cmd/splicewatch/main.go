@@ -64,7 +64,7 @@ func newRootCmd() *cobra.Command {
 	env := &ruleEnv{Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 	root.AddCommand(
 		newRunCmd(),
-		newAnalyzeCmd(env, nil),
+		newAnalyzeCmd(env),
 		newRulesCmd(env),
 		newVersionCmd(),
 		newDoctorCmd(),

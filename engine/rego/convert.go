@@ -161,7 +161,8 @@ func floatTerm(f float64) *ast.Term {
 	return ast.NumberTerm(json.Number(strconv.FormatFloat(f, 'g', -1, 64)))
 }
 
-// sortedKeys returns m's keys in order, for outputs that must be stable.
+// sortedArgNames returns the argument names in order, for outputs that
+// must be stable.
 func sortedArgNames(a event.Args) []string {
 	names := make([]string, len(a))
 	for i, arg := range a {
@@ -169,13 +170,4 @@ func sortedArgNames(a event.Args) []string {
 	}
 	sort.Strings(names)
 	return names
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -115,13 +115,10 @@ func (d *Detector) Info() []RuleInfo {
 func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*event.Finding)) (err error) {
 	// The live path: one event at a time, usually matching nothing. Skip
 	// the batch bookkeeping.
-	b, ok := d.byEvent[ev.Name]
-	if !ok {
+	if _, ok := d.byEvent[ev.Name]; !ok {
 		return nil
 	}
-	if !b.anyPasses([]*event.Event{ev}) {
-		return nil
-	}
+	// newPlan runs the guards before allocating anything.
 	return d.EvaluateBatch(ctx, []*event.Event{ev}, emit)
 }
 
