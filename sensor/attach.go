@@ -98,7 +98,19 @@ func (s *Sensor) loadSet(set programSet, want []string, shared map[string]*ebpf.
 			return nil, nil, fmt.Errorf("set rate limit: %w", err)
 		}
 	}
+	if s.typed {
+		if err := spec.Variables["sw_use_cast"].Set(uint32(1)); err != nil {
+			return nil, nil, fmt.Errorf("enable typed reads: %w", err)
+		}
+	}
 	coll, err := ebpf.NewCollectionWithOptions(spec, ebpf.CollectionOptions{MapReplacements: shared})
+	if err != nil && s.typed {
+		// The kfunc is in BTF but this program type may not call it:
+		// probe reads give the same answers, at a higher cost.
+		s.opts.Logger.Warn("typed kernel reads refused: falling back to probe reads", "mode", set.mode, "err", err)
+		s.typed = false
+		return s.loadSet(set, want, shared)
+	}
 	if err != nil {
 		var verr *ebpf.VerifierError
 		if errors.As(err, &verr) {

@@ -122,6 +122,7 @@ const (
 	kprobeVarSwRaceWindowNs     = "sw_race_window_ns"
 	kprobeVarSwRateLimit        = "sw_rate_limit"
 	kprobeVarSwRateWindowNs     = "sw_rate_window_ns"
+	kprobeVarSwUseCast          = "sw_use_cast"
 	kprobeVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
 
@@ -206,6 +207,7 @@ type kprobeVariableSpecs struct {
 	SwRaceWindowNs     *ebpf.VariableSpec `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.VariableSpec `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.VariableSpec `ebpf:"sw_rate_window_ns"`
+	SwUseCast          *ebpf.VariableSpec `ebpf:"sw_use_cast"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
 
@@ -272,6 +274,7 @@ type kprobeVariables struct {
 	SwRaceWindowNs     *ebpf.Variable `ebpf:"sw_race_window_ns"`
 	SwRateLimit        *ebpf.Variable `ebpf:"sw_rate_limit"`
 	SwRateWindowNs     *ebpf.Variable `ebpf:"sw_rate_window_ns"`
+	SwUseCast          *ebpf.Variable `ebpf:"sw_use_cast"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
 

@@ -83,6 +83,7 @@ type Sensor struct {
 	opts   Options
 	mode   features.Mode
 	modes  map[string]features.Mode // attach mode of each call
+	typed  bool                     // programs load kernel fields directly (bpf_rdonly_cast)
 	colls  []*ebpf.Collection
 	links  []link.Link
 	reader *ringbuf.Reader
@@ -156,6 +157,7 @@ func (s *Sensor) load() error {
 		return fmt.Errorf("probe mode %q: unknown", mode)
 	}
 	s.mode = mode
+	s.typed = report.TypedReads.Available
 	s.modes = map[string]features.Mode{}
 	var primary, fallback []string
 	for _, c := range calls {
@@ -197,6 +199,10 @@ func (s *Sensor) load() error {
 
 // Mode returns the attach mode in use.
 func (s *Sensor) Mode() features.Mode { return s.mode }
+
+// TypedReads reports whether the programs load kernel fields directly
+// (kernels with bpf_rdonly_cast) rather than with a probe read per field.
+func (s *Sensor) TypedReads() bool { return s.typed }
 
 // CallModes returns the attach mode of each watched call: the chosen mode,
 // or tracepoint for a call whose hook function is missing.

@@ -281,6 +281,7 @@ const (
 	tracepointVarSwUnusedProc       = "sw_unused_proc"
 	tracepointVarSwUnusedRace       = "sw_unused_race"
 	tracepointVarSwUnusedStat       = "sw_unused_stat"
+	tracepointVarSwUseCast          = "sw_use_cast"
 	tracepointVarSwWakeupBytes      = "sw_wakeup_bytes"
 )
 
@@ -377,6 +378,7 @@ type tracepointVariableSpecs struct {
 	SwUnusedProc       *ebpf.VariableSpec `ebpf:"sw_unused_proc"`
 	SwUnusedRace       *ebpf.VariableSpec `ebpf:"sw_unused_race"`
 	SwUnusedStat       *ebpf.VariableSpec `ebpf:"sw_unused_stat"`
+	SwUseCast          *ebpf.VariableSpec `ebpf:"sw_use_cast"`
 	SwWakeupBytes      *ebpf.VariableSpec `ebpf:"sw_wakeup_bytes"`
 }
 
@@ -449,6 +451,7 @@ type tracepointVariables struct {
 	SwUnusedProc       *ebpf.Variable `ebpf:"sw_unused_proc"`
 	SwUnusedRace       *ebpf.Variable `ebpf:"sw_unused_race"`
 	SwUnusedStat       *ebpf.Variable `ebpf:"sw_unused_stat"`
+	SwUseCast          *ebpf.Variable `ebpf:"sw_use_cast"`
 	SwWakeupBytes      *ebpf.Variable `ebpf:"sw_wakeup_bytes"`
 }
 

@@ -10,6 +10,9 @@
 #define SW_CORE_H
 
 #include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
@@ -109,6 +112,7 @@ struct fdtable {
 
 struct files_struct {
 	struct fdtable *fdt;
+	struct file *fd_array[64];
 };
 
 struct pipe_buffer {
@@ -144,6 +148,23 @@ struct signal_struct {
 	atomic_t live;
 };
 
+struct cred {
+	kuid_t uid;
+	kgid_t gid;
+};
+
+struct kernfs_node {
+	__u64 id;
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+};
+
 struct task_struct {
 	int pid;
 	int tgid;
@@ -154,8 +175,37 @@ struct task_struct {
 	struct signal_struct *signal;
 	int exit_code;
 	char comm[16];
+	const struct cred *cred;
+	struct css_set *cgroups;
 };
 
 #pragma clang attribute pop
+
+/*
+ * Reading kernel memory.
+ *
+ * A pointer the program got from a BTF-typed pointer (the current task,
+ * a tp_btf argument) is loaded from directly: each field is one
+ * instruction. A kernel address held as a number (a slot of the fd array,
+ * a pointer saved in a map) has no type for the verifier. Kernels since 6.2
+ * have the bpf_rdonly_cast kfunc, which gives it one, so its fields are
+ * loaded directly too; older kernels read each field with
+ * bpf_probe_read_kernel, a helper call costing tens of nanoseconds.
+ *
+ * The loader sets sw_use_cast when the kernel has bpf_rdonly_cast. It is
+ * read-only data, so the verifier knows its value and never visits the
+ * other branch of sw_kptr and SW_RD: on an old kernel the (weak, missing)
+ * kfunc call is dead code.
+ */
+volatile const __u32 sw_use_cast = 0;
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/* sw_kptr gives the kernel address p the type `type *`. */
+#define sw_kptr(type, p) \
+	(sw_use_cast ? (type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)) : (type *)(p))
+
+/* SW_RD reads p->field of a pointer from sw_kptr or from another SW_RD. */
+#define SW_RD(p, field) (sw_use_cast ? (p)->field : BPF_CORE_READ(p, field))
 
 #endif /* SW_CORE_H */

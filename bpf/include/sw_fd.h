@@ -40,28 +40,32 @@ struct {
 	__type(value, struct sw_path_buf);
 } sw_pathbuf SEC(".maps");
 
-/* sw_fd_file returns the struct file behind fd in the current task. */
+/* sw_fd_file returns the struct file behind fd in the current task, a
+ * pointer for SW_RD. */
 static __always_inline struct file *sw_fd_file(__s64 fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct files_struct *files = task->files;
 	struct fdtable *fdt;
-	struct file **fds;
+	struct file **slot;
 	struct file *f = 0;
 
-	struct files_struct *files;
-
-	if (fd < 0)
-		return 0;
-	/* Direct loads through the BTF task pointer: no helper calls. Only
-	 * the variable index into the fd array needs a probe read. */
-	files = task->files;
-	if (!files)
+	if (fd < 0 || !files)
 		return 0;
 	fdt = files->fdt;
 	if (!fdt || (__u64)fd >= fdt->max_fds)
 		return 0;
-	fds = fdt->fd;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	slot = &fdt->fd[fd];
+	if (sw_use_cast) {
+		/* The verifier does not let a typed pointer move by a variable
+		 * index. Type the slot's address instead, as the first entry
+		 * of a files_struct's fd_array, and load it at that constant
+		 * offset. */
+		struct files_struct *at = sw_kptr(struct files_struct,
+			(__u64)slot - bpf_core_field_offset(struct files_struct, fd_array));
+		return at->fd_array[0];
+	}
+	bpf_probe_read_kernel(&f, sizeof(f), slot);
 	return f;
 }
 
@@ -82,54 +86,60 @@ static __always_inline __u32 sw_fd_type(__u32 mode)
 	return SW_FD_OTHER;
 }
 
-/* sw_fd_fill describes f in d and returns its pipe, if it is one. */
+/* sw_fd_fill describes f, from sw_fd_file, in d and returns its pipe, if
+ * it is one, as a pointer for SW_RD. */
 static __always_inline struct pipe_inode_info *sw_fd_fill(struct sw_fd *d, struct file *f)
 {
 	struct inode *inode;
+	struct super_block *sb;
 	struct pipe_inode_info *pipe;
 
 	__builtin_memset(d, 0, sizeof(*d));
 	if (!f)
 		return 0;
-	inode = BPF_CORE_READ(f, f_inode);
-	d->f_mode = BPF_CORE_READ(f, f_mode);
-	d->f_flags = BPF_CORE_READ(f, f_flags);
-	d->mode = BPF_CORE_READ(inode, i_mode);
+	inode = SW_RD(f, f_inode);
+	d->f_mode = SW_RD(f, f_mode);
+	d->f_flags = SW_RD(f, f_flags);
+	d->mode = SW_RD(inode, i_mode);
 	d->type = sw_fd_type(d->mode);
-	d->ino = BPF_CORE_READ(inode, i_ino);
-	d->uid = BPF_CORE_READ(inode, i_uid.val);
-	d->gid = BPF_CORE_READ(inode, i_gid.val);
-	d->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	d->ino = SW_RD(inode, i_ino);
+	d->uid = SW_RD(inode, i_uid.val);
+	d->gid = SW_RD(inode, i_gid.val);
+	sb = SW_RD(inode, i_sb);
+	d->dev = SW_RD(sb, s_dev);
 	if (d->type == SW_FD_FILE) {
 		/* Only files have a meaningful size or get a path to cache. */
-		d->size = BPF_CORE_READ(inode, i_size);
-		d->generation = BPF_CORE_READ(inode, i_generation);
+		d->size = SW_RD(inode, i_size);
+		d->generation = SW_RD(inode, i_generation);
 	}
 	if (d->type == SW_FD_CHR || d->type == SW_FD_BLK)
-		d->rdev = BPF_CORE_READ(inode, i_rdev);
+		d->rdev = SW_RD(inode, i_rdev);
 	if (d->type != SW_FD_PIPE)
 		return 0;
-	pipe = BPF_CORE_READ(f, private_data);
+	pipe = sw_kptr(struct pipe_inode_info, SW_RD(f, private_data));
 	if (!pipe)
 		return 0;
-	d->pipe_head = BPF_CORE_READ(pipe, head);
-	d->pipe_tail = BPF_CORE_READ(pipe, tail);
-	d->pipe_ring_size = BPF_CORE_READ(pipe, ring_size);
-	d->pipe_readers = BPF_CORE_READ(pipe, readers);
-	d->pipe_writers = BPF_CORE_READ(pipe, writers);
+	d->pipe_head = SW_RD(pipe, head);
+	d->pipe_tail = SW_RD(pipe, tail);
+	d->pipe_ring_size = SW_RD(pipe, ring_size);
+	d->pipe_readers = SW_RD(pipe, readers);
+	d->pipe_writers = SW_RD(pipe, writers);
 	return pipe;
 }
 
 /* sw_pipe_newest_flags returns the flags of the newest buffer in pipe. */
 static __always_inline __u32 sw_pipe_newest_flags(struct pipe_inode_info *pipe)
 {
-	unsigned int head = BPF_CORE_READ(pipe, head);
-	unsigned int size = BPF_CORE_READ(pipe, ring_size);
-	struct pipe_buffer *bufs = BPF_CORE_READ(pipe, bufs);
+	unsigned int head = SW_RD(pipe, head);
+	unsigned int size = SW_RD(pipe, ring_size);
+	struct pipe_buffer *bufs = SW_RD(pipe, bufs);
+	struct pipe_buffer *newest;
 
 	if (!bufs || size == 0 || (size & (size - 1)))
 		return 0;
-	return BPF_CORE_READ(&bufs[(head - 1) & (size - 1)], flags);
+	newest = sw_kptr(struct pipe_buffer,
+		(__u64)bufs + ((head - 1) & (size - 1)) * bpf_core_type_size(struct pipe_buffer));
+	return SW_RD(newest, flags);
 }
 
 struct sw_walk {
@@ -219,8 +229,8 @@ static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, 
 	out[0] = 0;
 	if (!f)
 		return;
-	key.dentry = (__u64)BPF_CORE_READ(f, f_path.dentry);
-	key.mnt = (__u64)BPF_CORE_READ(f, f_path.mnt);
+	key.dentry = (__u64)SW_RD(f, f_path.dentry);
+	key.mnt = (__u64)SW_RD(f, f_path.mnt);
 	now = bpf_ktime_get_ns();
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
 	if (hit && now - hit->ts < sw_path_ttl_ns && hit->ino == d->ino && hit->dev == d->dev &&

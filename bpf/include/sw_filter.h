@@ -123,21 +123,24 @@ static __always_inline int sw_may_be_suspicious(__s64 fd_in, __s64 fd_out)
 	struct file *in = sw_fd_file(fd_in);
 	struct file *out;
 	struct inode *inode;
+	struct super_block *sb;
 	struct sw_file_key key = {};
 
 	if (!in)
 		return 0;
-	inode = BPF_CORE_READ(in, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & SW_S_IFMT) != SW_S_IFREG)
+	inode = SW_RD(in, f_inode);
+	if ((SW_RD(inode, i_mode) & SW_S_IFMT) != SW_S_IFREG)
 		return 0;
-	key.ino = BPF_CORE_READ(inode, i_ino);
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = SW_RD(inode, i_ino);
+	sb = SW_RD(inode, i_sb);
+	key.dev = SW_RD(sb, s_dev);
 	if (bpf_map_lookup_elem(&sw_sensitive, &key))
 		return 1;
 	out = sw_fd_file(fd_out);
 	if (!out)
 		return 0;
-	return (BPF_CORE_READ(out, f_inode, i_mode) & SW_S_IFMT) == SW_S_IFIFO;
+	inode = SW_RD(out, f_inode);
+	return (SW_RD(inode, i_mode) & SW_S_IFMT) == SW_S_IFIFO;
 }
 
 /* sw_drop_transfer decides, at entry, whether to drop an ordinary

@@ -92,8 +92,8 @@ static __always_inline int sw_race_check(__u32 race, __u64 addr, __u64 len, __u3
 		lo = addr > s->start ? addr : s->start;
 		hi = addr + len < s->end ? addr + len : s->end;
 	}
-	pipe = (struct pipe_inode_info *)s->pipe;
-	bufs = BPF_CORE_READ(pipe, head) - BPF_CORE_READ(pipe, tail);
+	pipe = sw_kptr(struct pipe_inode_info, s->pipe);
+	bufs = SW_RD(pipe, head) - SW_RD(pipe, tail);
 	if (bufs == 0 || bufs > 0x10000)
 		return 0; /* drained (or freed): the pages are no longer shared */
 	e = bpf_ringbuf_reserve(&sw_events, sizeof(*e), 0);

@@ -61,7 +61,7 @@ static __always_inline void sw_xfer_fds(struct sw_xfer *r)
 		sw_file_path(r->path_out, out, &r->out);
 	/* With a NULL offset the call reads from the file position. */
 	if (in && !r->off_in && r->in.type == SW_FD_FILE) {
-		r->off_in_val = BPF_CORE_READ(in, f_pos);
+		r->off_in_val = SW_RD(in, f_pos);
 		r->valid |= SW_XFER_OFF_IN_VALID;
 	}
 }
@@ -69,7 +69,7 @@ static __always_inline void sw_xfer_fds(struct sw_xfer *r)
 /* sw_dirty_pipe sets the Dirty Pipe facts of a file-to-pipe splice at exit. */
 static __always_inline void sw_dirty_pipe(struct sw_xfer *r)
 {
-	struct pipe_inode_info *pipe = (struct pipe_inode_info *)r->out_pipe;
+	struct pipe_inode_info *pipe = sw_kptr(struct pipe_inode_info, r->out_pipe);
 
 	r->out_pipe = 0; /* never send a kernel pointer */
 	if (!pipe)

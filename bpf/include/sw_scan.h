@@ -37,15 +37,16 @@ static __always_inline void sw_vdso_range(struct sw_vmsplice *r)
 	r->vdso_start = r->vdso_end = 0;
 	if (!mm)
 		return;
-	vdso = (__u64)BPF_CORE_READ(mm, context.vdso);
-	img = BPF_CORE_READ(mm, context.vdso_image);
+	/* Direct loads: mm and the image are typed pointers on every kernel. */
+	vdso = (__u64)mm->context.vdso;
+	img = mm->context.vdso_image;
 	if (!vdso || !img)
 		return;
 	vvar = -(long)(SW_VVAR_PAGES * SW_PAGE_SIZE);
 	if (bpf_core_field_exists(img->sym_vvar_start))
-		vvar = BPF_CORE_READ(img, sym_vvar_start);
+		vvar = img->sym_vvar_start;
 	r->vdso_start = vdso + vvar;
-	r->vdso_end = vdso + BPF_CORE_READ(img, size);
+	r->vdso_end = vdso + img->size;
 }
 
 /* sw_mix folds one segment into a running hash of the iovec array. */

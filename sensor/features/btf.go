@@ -40,3 +40,14 @@ func hasFunc(spec *btf.Spec, name string) bool {
 	err := spec.TypeByName(name, &fn)
 	return err == nil || errors.Is(err, btf.ErrMultipleMatches)
 }
+
+// probeTypedReads looks for the bpf_rdonly_cast kfunc in the kernel's BTF.
+func probeTypedReads(spec *btf.Spec) Check {
+	if spec == nil {
+		return no("no kernel BTF")
+	}
+	if !hasFunc(spec, "bpf_rdonly_cast") {
+		return no("no bpf_rdonly_cast kfunc (kernel before 6.2): kernel fields are read with one helper call each")
+	}
+	return yes("bpf_rdonly_cast kfunc: kernel fields are loaded directly")
+}

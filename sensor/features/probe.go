@@ -50,6 +50,7 @@ func Probe(ctx context.Context, opts *Options) (*Report, error) {
 			r.Fentry = probeFentry(s.spec, firstRequired(r.Hooks, func(h Hook) bool { return h.BTF }))
 		}},
 		{"bpf_lsm", func(s *state) { r.BPFLSM = probeBPFLSM(s.spec) }},
+		{"typed_reads", func(s *state) { r.TypedReads = probeTypedReads(s.spec) }},
 		{"ringbuf", func(*state) { r.RingBuf = probeRingBuf() }},
 		{"lockdown", func(*state) { r.Lockdown = probeLockdown() }},
 	}

@@ -105,6 +105,7 @@ func TestProbeExpected(t *testing.T) {
 	items := map[string]Check{
 		"btf": r.BTF, "tracefs": r.Tracefs, "tracepoints": r.Tracepoints, "kprobes": r.Kprobes,
 		"fentry": r.Fentry, "bpf_lsm": r.BPFLSM, "ringbuf": r.RingBuf, "lockdown": r.Lockdown.Check,
+		"typed_reads": r.TypedReads,
 	}
 	for _, name := range strings.Split(expect, ",") {
 		if name = strings.TrimSpace(name); name == "" {

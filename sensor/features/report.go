@@ -43,14 +43,19 @@ type Report struct {
 	// Root is true when the probing process ran with effective uid 0.
 	Root bool `json:"root"`
 
-	BTF         Check    `json:"btf"`
-	Tracefs     Check    `json:"tracefs"`
-	Tracepoints Check    `json:"tracepoints"`
-	Kprobes     Check    `json:"kprobes"`
-	Fentry      Check    `json:"fentry"`
-	BPFLSM      Check    `json:"bpf_lsm"`
-	RingBuf     Check    `json:"ringbuf"`
-	Lockdown    Lockdown `json:"lockdown"`
+	BTF         Check `json:"btf"`
+	Tracefs     Check `json:"tracefs"`
+	Tracepoints Check `json:"tracepoints"`
+	Kprobes     Check `json:"kprobes"`
+	Fentry      Check `json:"fentry"`
+	BPFLSM      Check `json:"bpf_lsm"`
+	RingBuf     Check `json:"ringbuf"`
+	// TypedReads says whether the kernel has the bpf_rdonly_cast kfunc
+	// (6.2+), with which the programs load kernel fields directly instead
+	// of through one helper call per field. Without it the sensor works
+	// the same, at a higher cost per event.
+	TypedReads Check    `json:"typed_reads"`
+	Lockdown   Lockdown `json:"lockdown"`
 	// Kallsyms says whether /proc/kallsyms could be searched for the hooks.
 	Kallsyms Check  `json:"kallsyms"`
 	Hooks    []Hook `json:"hooks"`

@@ -22,6 +22,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		{"fentry", r.Fentry},
 		{"bpf lsm", r.BPFLSM},
 		{"ringbuf", r.RingBuf},
+		{"typed reads", r.TypedReads},
 		{"lockdown " + r.Lockdown.Mode, r.Lockdown.Check},
 		{"kallsyms", r.Kallsyms},
 	}
