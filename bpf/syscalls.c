@@ -137,7 +137,7 @@ int sw_tp_enter_exec(struct sw_sched_exec *ctx)
 		sw_count(SW_STAT_RINGBUF_FULL);
 		return 0;
 	}
-	sw_fill_header(&e->h, SW_KIND_PROC_EXEC);
+	sw_fill_header(&e->h, SW_KIND_PROC_EXEC, bpf_get_current_task_btf());
 	e->h.ts_exit = e->h.ts_enter;
 	e->exit_code = 0;
 	e->old_pid = ctx->old_pid;
@@ -160,7 +160,7 @@ int sw_tp_enter_exit(unsigned long long *ctx)
 		sw_count(SW_STAT_RINGBUF_FULL);
 		return 0;
 	}
-	sw_fill_header(&e->h, SW_KIND_PROC_EXIT);
+	sw_fill_header(&e->h, SW_KIND_PROC_EXIT, bpf_get_current_task_btf());
 	e->h.ts_exit = e->h.ts_enter;
 	e->exit_code = task->exit_code;
 	e->old_pid = 0;

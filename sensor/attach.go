@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 
 	"github.com/cilium/ebpf"
@@ -43,6 +44,7 @@ var programSets = map[features.Mode]programSet{
 
 // Names of the maps every program set shares.
 var sharedMaps = []string{"sw_events", "sw_stats", "sw_pending", "sw_chunk", "sw_pathbuf", "sw_spliced",
+	"sw_unwoken", "sw_config",
 	"sw_excl_comm", "sw_excl_uid", "sw_excl_cgroup", "sw_excl_pid", "sw_sensitive", "sw_rates", "sw_paths"}
 
 // callOf returns the call a program serves, from its name.
@@ -87,7 +89,7 @@ func (s *Sensor) loadSet(set programSet, want []string, shared map[string]*ebpf.
 		sections[name] = p.SectionName
 	}
 	spec.Maps["sw_events"].MaxEntries = uint32(s.opts.RingBufferBytes)
-	if err := spec.Variables["sw_wakeup_bytes"].Set(uint64(s.opts.WakeupBytes)); err != nil {
+	if err := spec.Variables["sw_wakeup_bytes"].Set(wakeupPerCPU(s.opts.WakeupBytes, s.opts.RingBufferBytes)); err != nil {
 		return nil, nil, fmt.Errorf("set wakeup threshold: %w", err)
 	}
 	if f := s.opts.Filter; f.active() {
@@ -157,4 +159,16 @@ func attachProgram(prog *ebpf.Program, section string) (link.Link, error) {
 		return link.AttachTracing(link.TracingOptions{Program: prog})
 	}
 	return nil, fmt.Errorf("unknown section %q", section)
+}
+
+// wakeupPerCPU is the number of bytes each CPU sends before it wakes the
+// reader. Each CPU counts on its own (no helper call to query the ring), so
+// the ring may hold up to one threshold per CPU before the reader wakes:
+// the threshold is capped at a quarter of the ring shared by all CPUs.
+func wakeupPerCPU(wakeup, ring int) uint64 {
+	n, err := ebpf.PossibleCPU()
+	if err != nil || n < 1 {
+		n = runtime.NumCPU()
+	}
+	return uint64(max(1, min(wakeup, ring/(4*n))))
 }

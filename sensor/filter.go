@@ -82,7 +82,9 @@ type filterState struct {
 	exclPid  *ebpf.Map
 	exclCg   *ebpf.Map
 	rates    *ebpf.Map
+	config   *ebpf.Map // sw_config: [0] is the configuration generation
 	mu       sync.Mutex
+	gen      uint32            // the generation last written to config
 	reported map[uint32]uint64 // throttled totals already reported, by tgid
 }
 
@@ -93,7 +95,7 @@ func kernelDev(dev uint64) uint32 {
 // setupFilter fills the filter maps of coll from cfg.
 func setupFilter(cfg *Filter, coll *ebpf.Collection) (*filterState, error) {
 	st := &filterState{cfg: cfg, exclPid: coll.Maps["sw_excl_pid"], exclCg: coll.Maps["sw_excl_cgroup"],
-		rates: coll.Maps["sw_rates"], reported: map[uint32]uint64{}}
+		rates: coll.Maps["sw_rates"], config: coll.Maps["sw_config"], reported: map[uint32]uint64{}}
 	one := uint8(1)
 	for _, c := range cfg.ExcludeComms {
 		var key tracepointSwCommKey
@@ -145,7 +147,26 @@ func setupFilter(cfg *Filter, coll *ebpf.Collection) (*filterState, error) {
 			}
 		}
 	}
+	if err := st.bump(); err != nil {
+		return nil, err
+	}
 	return st, nil
+}
+
+// bump starts a new configuration generation, which voids the verdicts
+// the kernel programs cached per thread. Call it after every change to an
+// exclusion or sensitive-file map.
+func (st *filterState) bump() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.gen++
+	if st.gen == 0 {
+		st.gen = 1 // 0 means "no verdict cached"
+	}
+	if err := st.config.Put(uint32(0), st.gen); err != nil {
+		return fmt.Errorf("set filter generation: %w", err)
+	}
+	return nil
 }
 
 // check excludes pid in the kernel when its executable or container
@@ -156,7 +177,7 @@ func (st *filterState) check(pid uint32, exe string, cgroup uint64) {
 	}
 	for _, pat := range st.cfg.ExcludeExes {
 		if ok, _ := path.Match(pat, exe); ok && exe != "" {
-			_ = st.exclPid.Put(pid, uint8(1))
+			st.exclude(pid, 0)
 			return
 		}
 	}
@@ -166,12 +187,21 @@ func (st *filterState) check(pid uint32, exe string, cgroup uint64) {
 	id := containerOf(pid)
 	for _, c := range st.cfg.ExcludeContainers {
 		if id != "" && strings.HasPrefix(id, c) {
-			if cgroup != 0 {
-				_ = st.exclCg.Put(cgroup, uint8(1))
-			}
-			_ = st.exclPid.Put(pid, uint8(1))
+			st.exclude(pid, cgroup)
 			return
 		}
+	}
+}
+
+// exclude adds pid, and cgroup when not 0, to the kernel's exclusions.
+// The sensor keeps running if a map is full: the process is then watched.
+func (st *filterState) exclude(pid uint32, cgroup uint64) {
+	if cgroup != 0 {
+		_ = st.exclCg.Put(cgroup, uint8(1))
+	}
+	_ = st.exclPid.Put(pid, uint8(1))
+	if st.config != nil {
+		_ = st.bump()
 	}
 }
 

@@ -54,27 +54,6 @@ type kprobeSwPathVal struct {
 	Path [256]int8
 }
 
-type kprobeSwPending struct {
-	_ structs.HostLayout
-	H struct {
-		_        structs.HostLayout
-		TsEnter  uint64
-		TsExit   uint64
-		CgroupId uint64
-		Ret      int64
-		Kind     uint32
-		Pid      uint32
-		Tid      uint32
-		Ppid     uint32
-		Uid      uint32
-		Gid      uint32
-		MntNs    uint32
-		PidNs    uint32
-		Comm     [16]int8
-	}
-	_ [752]byte
-}
-
 type kprobeSwRate struct {
 	_           structs.HostLayout
 	WindowStart uint64
@@ -91,11 +70,56 @@ type kprobeSwSpliced struct {
 	Pipe  uint64
 }
 
+type kprobeSwTask struct {
+	_ structs.HostLayout
+	P struct {
+		_ structs.HostLayout
+		H struct {
+			_        structs.HostLayout
+			TsEnter  uint64
+			TsExit   uint64
+			CgroupId uint64
+			Ret      int64
+			Kind     uint32
+			Pid      uint32
+			Tid      uint32
+			Ppid     uint32
+			Uid      uint32
+			Gid      uint32
+			MntNs    uint32
+			PidNs    uint32
+			Comm     [16]int8
+		}
+		_ [752]byte
+	}
+	Track struct {
+		_     structs.HostLayout
+		Mm    uint64
+		Pipe  uint64
+		Start uint64
+		End   uint64
+		Ts    uint64
+	}
+	Verdict struct {
+		_        structs.HostLayout
+		CgroupId uint64
+		Gen      uint32
+		Tgid     uint32
+		Uid      uint32
+		Excluded uint32
+		Comm     kprobeSwCommKey
+		PlainIno uint64
+		PlainDev uint32
+		Pad      uint32
+	}
+}
+
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
 	kprobeMapSwChunk            = "sw_chunk"
+	kprobeMapSwConfig           = "sw_config"
 	kprobeMapSwEvents           = "sw_events"
 	kprobeMapSwExclCgroup       = "sw_excl_cgroup"
 	kprobeMapSwExclComm         = "sw_excl_comm"
@@ -108,6 +132,7 @@ const (
 	kprobeMapSwSensitive        = "sw_sensitive"
 	kprobeMapSwSpliced          = "sw_spliced"
 	kprobeMapSwStats            = "sw_stats"
+	kprobeMapSwUnwoken          = "sw_unwoken"
 	kprobeProgSwKpEnterSendfile = "sw_kp_enter_sendfile"
 	kprobeProgSwKpEnterSplice   = "sw_kp_enter_splice"
 	kprobeProgSwKpEnterTee      = "sw_kp_enter_tee"
@@ -183,6 +208,7 @@ type kprobeProgramSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type kprobeMapSpecs struct {
 	SwChunk      *ebpf.MapSpec `ebpf:"sw_chunk"`
+	SwConfig     *ebpf.MapSpec `ebpf:"sw_config"`
 	SwEvents     *ebpf.MapSpec `ebpf:"sw_events"`
 	SwExclCgroup *ebpf.MapSpec `ebpf:"sw_excl_cgroup"`
 	SwExclComm   *ebpf.MapSpec `ebpf:"sw_excl_comm"`
@@ -195,6 +221,7 @@ type kprobeMapSpecs struct {
 	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
 	SwSpliced    *ebpf.MapSpec `ebpf:"sw_spliced"`
 	SwStats      *ebpf.MapSpec `ebpf:"sw_stats"`
+	SwUnwoken    *ebpf.MapSpec `ebpf:"sw_unwoken"`
 }
 
 // kprobeVariableSpecs contains global variables before they are loaded into the kernel.
@@ -232,6 +259,7 @@ func (o *kprobeObjects) Close() error {
 // It can be passed to loadKprobeObjects or ebpf.CollectionSpec.LoadAndAssign.
 type kprobeMaps struct {
 	SwChunk      *ebpf.Map `ebpf:"sw_chunk"`
+	SwConfig     *ebpf.Map `ebpf:"sw_config"`
 	SwEvents     *ebpf.Map `ebpf:"sw_events"`
 	SwExclCgroup *ebpf.Map `ebpf:"sw_excl_cgroup"`
 	SwExclComm   *ebpf.Map `ebpf:"sw_excl_comm"`
@@ -244,11 +272,13 @@ type kprobeMaps struct {
 	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
 	SwSpliced    *ebpf.Map `ebpf:"sw_spliced"`
 	SwStats      *ebpf.Map `ebpf:"sw_stats"`
+	SwUnwoken    *ebpf.Map `ebpf:"sw_unwoken"`
 }
 
 func (m *kprobeMaps) Close() error {
 	return _KprobeClose(
 		m.SwChunk,
+		m.SwConfig,
 		m.SwEvents,
 		m.SwExclCgroup,
 		m.SwExclComm,
@@ -261,6 +291,7 @@ func (m *kprobeMaps) Close() error {
 		m.SwSensitive,
 		m.SwSpliced,
 		m.SwStats,
+		m.SwUnwoken,
 	)
 }
 

@@ -133,12 +133,6 @@ type tracepointSwPathVal struct {
 	Path [256]int8
 }
 
-type tracepointSwPending struct {
-	_ structs.HostLayout
-	H tracepointSwHeader
-	_ [752]byte
-}
-
 type tracepointSwProc struct {
 	_        structs.HostLayout
 	H        tracepointSwHeader
@@ -180,6 +174,35 @@ const (
 	tracepointSwStatSW_STAT_FILTERED     tracepointSwStat = 2
 	tracepointSwStatSW_STAT_MAX          tracepointSwStat = 4
 )
+
+type tracepointSwTask struct {
+	_ structs.HostLayout
+	P struct {
+		_ structs.HostLayout
+		H tracepointSwHeader
+		_ [752]byte
+	}
+	Track struct {
+		_     structs.HostLayout
+		Mm    uint64
+		Pipe  uint64
+		Start uint64
+		End   uint64
+		Ts    uint64
+	}
+	Verdict struct {
+		_        structs.HostLayout
+		CgroupId uint64
+		Gen      uint32
+		Tgid     uint32
+		Uid      uint32
+		Excluded uint32
+		Comm     tracepointSwCommKey
+		PlainIno uint64
+		PlainDev uint32
+		Pad      uint32
+	}
+}
 
 type tracepointSwVmsplice struct {
 	_                 structs.HostLayout
@@ -243,6 +266,7 @@ type tracepointSwXfer struct {
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
 	tracepointMapSwChunk            = "sw_chunk"
+	tracepointMapSwConfig           = "sw_config"
 	tracepointMapSwEvents           = "sw_events"
 	tracepointMapSwExclCgroup       = "sw_excl_cgroup"
 	tracepointMapSwExclComm         = "sw_excl_comm"
@@ -255,6 +279,7 @@ const (
 	tracepointMapSwSensitive        = "sw_sensitive"
 	tracepointMapSwSpliced          = "sw_spliced"
 	tracepointMapSwStats            = "sw_stats"
+	tracepointMapSwUnwoken          = "sw_unwoken"
 	tracepointProgSwTpEnterExec     = "sw_tp_enter_exec"
 	tracepointProgSwTpEnterExit     = "sw_tp_enter_exit"
 	tracepointProgSwTpEnterFork     = "sw_tp_enter_fork"
@@ -348,6 +373,7 @@ type tracepointProgramSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointMapSpecs struct {
 	SwChunk      *ebpf.MapSpec `ebpf:"sw_chunk"`
+	SwConfig     *ebpf.MapSpec `ebpf:"sw_config"`
 	SwEvents     *ebpf.MapSpec `ebpf:"sw_events"`
 	SwExclCgroup *ebpf.MapSpec `ebpf:"sw_excl_cgroup"`
 	SwExclComm   *ebpf.MapSpec `ebpf:"sw_excl_comm"`
@@ -360,6 +386,7 @@ type tracepointMapSpecs struct {
 	SwSensitive  *ebpf.MapSpec `ebpf:"sw_sensitive"`
 	SwSpliced    *ebpf.MapSpec `ebpf:"sw_spliced"`
 	SwStats      *ebpf.MapSpec `ebpf:"sw_stats"`
+	SwUnwoken    *ebpf.MapSpec `ebpf:"sw_unwoken"`
 }
 
 // tracepointVariableSpecs contains global variables before they are loaded into the kernel.
@@ -403,6 +430,7 @@ func (o *tracepointObjects) Close() error {
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointMaps struct {
 	SwChunk      *ebpf.Map `ebpf:"sw_chunk"`
+	SwConfig     *ebpf.Map `ebpf:"sw_config"`
 	SwEvents     *ebpf.Map `ebpf:"sw_events"`
 	SwExclCgroup *ebpf.Map `ebpf:"sw_excl_cgroup"`
 	SwExclComm   *ebpf.Map `ebpf:"sw_excl_comm"`
@@ -415,11 +443,13 @@ type tracepointMaps struct {
 	SwSensitive  *ebpf.Map `ebpf:"sw_sensitive"`
 	SwSpliced    *ebpf.Map `ebpf:"sw_spliced"`
 	SwStats      *ebpf.Map `ebpf:"sw_stats"`
+	SwUnwoken    *ebpf.Map `ebpf:"sw_unwoken"`
 }
 
 func (m *tracepointMaps) Close() error {
 	return _TracepointClose(
 		m.SwChunk,
+		m.SwConfig,
 		m.SwEvents,
 		m.SwExclCgroup,
 		m.SwExclComm,
@@ -432,6 +462,7 @@ func (m *tracepointMaps) Close() error {
 		m.SwSensitive,
 		m.SwSpliced,
 		m.SwStats,
+		m.SwUnwoken,
 	)
 }
 

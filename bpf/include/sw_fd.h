@@ -40,11 +40,10 @@ struct {
 	__type(value, struct sw_path_buf);
 } sw_pathbuf SEC(".maps");
 
-/* sw_fd_file returns the struct file behind fd in the current task, a
- * pointer for SW_RD. */
-static __always_inline struct file *sw_fd_file(__s64 fd)
+/* sw_fd_file returns the struct file behind fd in task, the current task,
+ * as a pointer for SW_RD. */
+static __always_inline struct file *sw_fd_file(struct task_struct *task, __s64 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct files_struct *files = task->files;
 	struct fdtable *fdt;
 	struct file **slot;

@@ -25,10 +25,6 @@ volatile const __u32 sw_filter_on = 0;      /* any exclusion configured */
 volatile const __u32 sw_rate_limit = 0;     /* ordinary transfer events per process per window; 0: off */
 volatile const __u64 sw_rate_window_ns = 1000000000ULL;
 
-struct sw_comm_key {
-	char comm[SW_COMM_LEN];
-};
-
 struct sw_file_key {
 	__u64 ino;
 	__u32 dev;
@@ -63,34 +59,53 @@ struct {
 	__type(value, struct sw_rate);
 } sw_rates SEC(".maps");
 
-/* sw_excluded reports whether the current process is excluded. */
-static __always_inline int sw_excluded(void)
+/* sw_config_gen returns the configuration generation (see sw_config). */
+static __always_inline __u32 sw_config_gen(void)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 zero = 0;
+	__u32 *gen = bpf_map_lookup_elem(&sw_config, &zero);
+
+	return gen ? *gen : 0;
+}
+
+/* sw_excluded reports whether the current task, task, whose state is t, is
+ * excluded. The four map lookups are done when something they depend on
+ * changed since the thread's last call: otherwise the cached verdict
+ * holds. */
+static __always_inline int sw_excluded(struct sw_task *t, struct task_struct *task)
+{
+	struct sw_verdict *v = &t->verdict;
 	struct sw_comm_key comm;
-	__u32 uid, tgid;
+	__u32 uid, tgid, gen;
 	__u64 cg;
 
 	if (!sw_filter_on)
 		return 0;
-	tgid = bpf_get_current_pid_tgid() >> 32;
-	if (bpf_map_lookup_elem(&sw_excl_pid, &tgid))
-		return 1;
-	uid = (__u32)bpf_get_current_uid_gid();
-	if (bpf_map_lookup_elem(&sw_excl_uid, &uid))
-		return 1;
-	cg = bpf_get_current_cgroup_id();
-	if (bpf_map_lookup_elem(&sw_excl_cgroup, &cg))
-		return 1;
+	gen = sw_config_gen();
+	tgid = task->tgid;
+	uid = task->cred->uid.val;
+	cg = task->cgroups->dfl_cgrp->kn->id;
 	__builtin_memcpy(comm.comm, task->comm, sizeof(comm.comm));
-	return bpf_map_lookup_elem(&sw_excl_comm, &comm) != 0;
+	if (gen && v->gen == gen && v->tgid == tgid && v->uid == uid && v->cgroup_id == cg &&
+	    v->comm.words[0] == comm.words[0] && v->comm.words[1] == comm.words[1])
+		return v->excluded;
+	v->excluded = bpf_map_lookup_elem(&sw_excl_pid, &tgid) || bpf_map_lookup_elem(&sw_excl_uid, &uid) ||
+		      bpf_map_lookup_elem(&sw_excl_cgroup, &cg) || bpf_map_lookup_elem(&sw_excl_comm, &comm);
+	v->gen = gen;
+	v->tgid = tgid;
+	v->uid = uid;
+	v->cgroup_id = cg;
+	v->comm = comm;
+	v->plain_ino = 0;
+	v->plain_dev = 0;
+	return v->excluded;
 }
 
 /* sw_over_rate counts an ordinary transfer of the current process and
  * reports whether it is over the rate limit; a throttled call is counted. */
-static __always_inline int sw_over_rate(void)
+static __always_inline int sw_over_rate(struct task_struct *task)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = task->tgid;
 	__u64 now;
 	struct sw_rate *r;
 
@@ -117,10 +132,14 @@ static __always_inline int sw_over_rate(void)
 }
 
 /* sw_may_be_suspicious is the cheap pre-check of a transfer about to be
- * dropped: out of a regular file into a pipe, or out of a sensitive file. */
-static __always_inline int sw_may_be_suspicious(__s64 fd_in, __s64 fd_out)
+ * dropped: out of a regular file into a pipe, or out of a sensitive file.
+ * The last regular file found not sensitive is remembered in the verdict,
+ * which sw_excluded has just checked is current. */
+static __always_inline int sw_may_be_suspicious(struct sw_task *t, struct task_struct *task, __s64 fd_in,
+						__s64 fd_out)
 {
-	struct file *in = sw_fd_file(fd_in);
+	struct sw_verdict *v = &t->verdict;
+	struct file *in = sw_fd_file(task, fd_in);
 	struct file *out;
 	struct inode *inode;
 	struct super_block *sb;
@@ -134,9 +153,13 @@ static __always_inline int sw_may_be_suspicious(__s64 fd_in, __s64 fd_out)
 	key.ino = SW_RD(inode, i_ino);
 	sb = SW_RD(inode, i_sb);
 	key.dev = SW_RD(sb, s_dev);
-	if (bpf_map_lookup_elem(&sw_sensitive, &key))
-		return 1;
-	out = sw_fd_file(fd_out);
+	if (key.ino != v->plain_ino || key.dev != v->plain_dev) {
+		if (bpf_map_lookup_elem(&sw_sensitive, &key))
+			return 1;
+		v->plain_ino = key.ino;
+		v->plain_dev = key.dev;
+	}
+	out = sw_fd_file(task, fd_out);
 	if (!out)
 		return 0;
 	inode = SW_RD(out, f_inode);
@@ -145,11 +168,12 @@ static __always_inline int sw_may_be_suspicious(__s64 fd_in, __s64 fd_out)
 
 /* sw_drop_transfer decides, at entry, whether to drop an ordinary
  * transfer: excluded or over the rate, and nothing suspicious possible. */
-static __always_inline int sw_drop_transfer(__s64 fd_in, __s64 fd_out)
+static __always_inline int sw_drop_transfer(struct sw_task *t, struct task_struct *task, __s64 fd_in,
+					    __s64 fd_out)
 {
-	if (!sw_excluded() && !sw_over_rate())
+	if (!sw_excluded(t, task) && !sw_over_rate(task))
 		return 0;
-	if (sw_may_be_suspicious(fd_in, fd_out))
+	if (sw_may_be_suspicious(t, task, fd_in, fd_out))
 		return 0;
 	sw_count(SW_STAT_FILTERED);
 	return 1;

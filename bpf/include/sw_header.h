@@ -9,13 +9,12 @@
 #include "sw_core.h"
 #include "sw_event.h"
 
-/* Everything but the timestamp is loaded directly from the BTF task
- * pointer: a few instructions each, where a helper call costs tens of
+/* sw_fill_header fills h for the current task, task. Everything but the
+ * timestamp is loaded directly from the BTF task pointer: a few instructions each, where a helper call costs tens of
  * nanoseconds on a virtual machine. The values are those of
  * bpf_get_current_{pid_tgid,uid_gid,cgroup_id}. */
-static __always_inline void sw_fill_header(struct sw_header *h, __u32 kind)
+static __always_inline void sw_fill_header(struct sw_header *h, __u32 kind, struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	const struct cred *cred = task->cred;
 	struct nsproxy *ns;
 

@@ -9,10 +9,11 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "sw_core.h"
 #include "sw_event.h"
 
 /* Set by the loader before load. */
-volatile const __u64 sw_wakeup_bytes = 256 * 1024; /* wake the reader past this much data */
+volatile const __u64 sw_wakeup_bytes = 256 * 1024; /* per CPU: wake the reader past this much data */
 volatile const __u64 sw_default_user_limit = 0x00007ffffffff000ULL;
 
 /* The record of the call a thread is in, between entry and exit. */
@@ -20,6 +21,44 @@ union sw_pending {
 	struct sw_header h;
 	struct sw_vmsplice vmsplice;
 	struct sw_xfer xfer;
+};
+
+/* A comm as a map key. */
+struct sw_comm_key {
+	union {
+		char comm[SW_COMM_LEN];
+		__u64 words[SW_COMM_LEN / 8]; /* for comparing without memcmp */
+	};
+};
+
+/* The range this thread last wrote to sw_spliced (see sw_race.h). */
+struct sw_track {
+	__u64 mm;
+	__u64 pipe;
+	__u64 start;
+	__u64 end;
+	__u64 ts;
+};
+
+/* The thread's last exclusion decision and what it depended on (see
+ * sw_filter.h). It holds while gen equals sw_config[0]. */
+struct sw_verdict {
+	__u64 cgroup_id;
+	__u32 gen;
+	__u32 tgid;
+	__u32 uid;
+	__u32 excluded;
+	struct sw_comm_key comm;
+	__u64 plain_ino; /* the last regular file found not sensitive */
+	__u32 plain_dev;
+	__u32 pad;
+};
+
+/* What the sensor keeps per thread. */
+struct sw_task {
+	union sw_pending p; /* the call in progress */
+	struct sw_track track;
+	struct sw_verdict verdict;
 };
 
 /* Records for user space. */
@@ -46,8 +85,32 @@ struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, union sw_pending);
+	__type(value, struct sw_task);
 } sw_pending SEC(".maps");
+
+/*
+ * Bytes each CPU has sent since it last woke the reader. Waking the reader
+ * on every record costs more than the call being watched; each CPU wakes
+ * it once per sw_wakeup_bytes instead (the loader divides the ring among
+ * the CPUs), and the reader's poll timer collects the rest. An array
+ * lookup is inlined by the verifier: no helper call.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} sw_unwoken SEC(".maps");
+
+/* sw_config[0] is the configuration generation: user space bumps it when
+ * it changes an exclusion or the sensitive files, which voids the
+ * threads' cached verdicts. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sw_config SEC(".maps");
 
 /* One chunk of iovec segments, read during the vmsplice scan. */
 struct sw_iov_chunk {
@@ -68,16 +131,33 @@ static __always_inline void sw_count(__u32 stat)
 		__sync_fetch_and_add(v, 1);
 }
 
-/* sw_pending_get returns the calling thread's pending record; with
+/* sw_task_get returns the state of task, the current task; with
  * BPF_LOCAL_STORAGE_GET_F_CREATE it is created on first use. */
-static __always_inline union sw_pending *sw_pending_get(__u64 flags)
+static __always_inline struct sw_task *sw_task_get(struct task_struct *task, __u64 flags)
 {
-	union sw_pending *p;
+	struct sw_task *t = bpf_task_storage_get(&sw_pending, task, 0, flags);
 
-	p = bpf_task_storage_get(&sw_pending, bpf_get_current_task_btf(), 0, flags);
-	if (!p && flags)
+	if (!t && flags)
 		sw_count(SW_STAT_PENDING_FULL);
-	return p;
+	return t;
+}
+
+/* sw_wake_flag returns the bpf_ringbuf_output flag for a record of size
+ * bytes: wake the reader at once for an urgent record, or when this CPU
+ * has sent sw_wakeup_bytes since its last wakeup. */
+static __always_inline __u64 sw_wake_flag(__u64 size, int urgent)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&sw_unwoken, &zero);
+
+	if (!n)
+		return 0;
+	if (!urgent && *n + size < sw_wakeup_bytes) {
+		*n += size;
+		return BPF_RB_NO_WAKEUP;
+	}
+	*n = 0;
+	return BPF_RB_FORCE_WAKEUP;
 }
 
 #endif /* SW_MAPS_H */

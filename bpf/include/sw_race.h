@@ -35,10 +35,17 @@ struct {
 	__type(value, struct sw_spliced);
 } sw_spliced SEC(".maps");
 
-/* sw_race_track remembers the range of a successful write-end vmsplice. */
-static __always_inline void sw_race_track(struct sw_vmsplice *r)
+/* A thread that vmsplices the same range into the same pipe again and
+ * again refreshes its sw_spliced entry at most this often: the entry's
+ * time, and so a page_race's since_ns, may be this much early. */
+#define SW_TRACK_REFRESH_NS (10ULL * 1000 * 1000)
+
+/* sw_race_track remembers the range of a successful write-end vmsplice by
+ * the current task, task, whose state is t. */
+static __always_inline void sw_race_track(struct sw_task *t, struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct sw_vmsplice *r = &t->p.vmsplice;
+	struct sw_track *last = &t->track;
 	__u64 mm = (__u64)task->mm;
 	struct sw_spliced s = {
 		.start = r->range_start,
@@ -46,13 +53,20 @@ static __always_inline void sw_race_track(struct sw_vmsplice *r)
 		.ts = r->h.ts_exit,
 		.pipe = r->kpipe,
 	};
-
 	struct sw_spliced *old;
 
 	r->kpipe = 0; /* never send a kernel pointer */
 	if (r->h.ret <= 0 || !s.pipe || !mm || s.end <= s.start || !(r->fd_info.f_mode & SW_FMODE_WRITE))
 		return;
-	/* The common case, a loop into one pipe, updates in place. */
+	/* A loop into one pipe: this thread wrote the same entry just now. */
+	if (last->mm == mm && last->pipe == s.pipe && last->start == s.start && last->end == s.end &&
+	    s.ts - last->ts < SW_TRACK_REFRESH_NS)
+		return;
+	last->mm = mm;
+	last->pipe = s.pipe;
+	last->start = s.start;
+	last->end = s.end;
+	last->ts = s.ts;
 	old = bpf_map_lookup_elem(&sw_spliced, &mm);
 	if (old && old->pipe == s.pipe && old->start == s.start && old->end == s.end) {
 		old->ts = s.ts;
@@ -101,7 +115,7 @@ static __always_inline int sw_race_check(__u32 race, __u64 addr, __u64 len, __u3
 		sw_count(SW_STAT_RINGBUF_FULL);
 		return 0;
 	}
-	sw_fill_header(&e->h, SW_KIND_PAGE_RACE);
+	sw_fill_header(&e->h, SW_KIND_PAGE_RACE, task);
 	e->h.ts_exit = e->h.ts_enter;
 	e->race = race;
 	e->advice = advice;

@@ -22,19 +22,20 @@
 /* sw_vmsplice_enter records a vmsplice call and scans its whole iovec. */
 static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags)
 {
-	union sw_pending *p = sw_pending_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sw_task *t = sw_task_get(task, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	struct sw_vmsplice *r;
 
-	if (!p)
+	if (!t)
 		return 0;
-	r = &p->vmsplice;
-	sw_fill_header(&r->h, SW_KIND_VMSPLICE);
+	r = &t->p.vmsplice;
+	sw_fill_header(&r->h, SW_KIND_VMSPLICE, task);
 	r->fd = fd;
 	r->uiov = uiov;
 	r->nr_segs = nr_segs;
 	r->flags = flags;
-	r->kpipe = (__u64)sw_fd_fill(&r->fd_info, sw_fd_file(fd));
-	sw_scan_iov(r);
+	r->kpipe = (__u64)sw_fd_fill(&r->fd_info, sw_fd_file(task, fd));
+	sw_scan_iov(r, task);
 	return 0;
 }
 
@@ -45,10 +46,10 @@ static __always_inline int sw_path_wanted(__u32 type)
 }
 
 /* sw_xfer_fds describes both fds of a transfer and the paths of files. */
-static __always_inline void sw_xfer_fds(struct sw_xfer *r)
+static __always_inline void sw_xfer_fds(struct sw_xfer *r, struct task_struct *task)
 {
-	struct file *in = sw_fd_file(r->fd_in);
-	struct file *out = sw_fd_file(r->fd_out);
+	struct file *in = sw_fd_file(task, r->fd_in);
+	struct file *out = sw_fd_file(task, r->fd_out);
 
 	r->facts = 0;
 	sw_fd_fill(&r->in, in);
@@ -93,16 +94,18 @@ static __always_inline void sw_dirty_pipe(struct sw_xfer *r)
 static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, __s64 fd_out,
 					 __u64 off_out, __u64 len, __u32 flags)
 {
-	union sw_pending *p;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sw_task *t = sw_task_get(task, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	struct sw_xfer *r;
 
-	if (sw_drop_transfer(fd_in, fd_out))
+	if (!t)
 		return 0;
-	p = sw_pending_get(BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!p)
+	r = &t->p.xfer;
+	if (sw_drop_transfer(t, task, fd_in, fd_out)) {
+		r->h.kind = 0;
 		return 0;
-	r = &p->xfer;
-	sw_fill_header(&r->h, kind);
+	}
+	sw_fill_header(&r->h, kind, task);
 	r->fd_in = fd_in;
 	r->fd_out = fd_out;
 	r->off_in = off_in;
@@ -116,7 +119,7 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 		r->valid |= SW_XFER_OFF_IN_VALID;
 	if (off_out && !bpf_probe_read_user(&r->off_out_val, sizeof(r->off_out_val), (void *)off_out))
 		r->valid |= SW_XFER_OFF_OUT_VALID;
-	sw_xfer_fds(r);
+	sw_xfer_fds(r, task);
 	return 0;
 }
 
@@ -134,24 +137,33 @@ static __always_inline __u64 sw_record_size(union sw_pending *p)
 	return __builtin_offsetof(struct sw_vmsplice, iov) + n * sizeof(struct sw_iovec);
 }
 
+/* sw_suspicious says whether a completed record carries a suspicious fact. */
+static __always_inline int sw_suspicious(union sw_pending *p)
+{
+	if (p->h.kind == SW_KIND_VMSPLICE)
+		return p->vmsplice.kernel_segs || p->vmsplice.overlong_segs || p->vmsplice.vdso_segs ||
+		       p->vmsplice.facts;
+	return p->xfer.facts != 0;
+}
+
 /*
  * sw_exit completes the calling thread's pending record of the given kind
- * and sends it. A record of another kind is stale (its exit was missed) and
- * is dropped.
- *
- * Waking the reader on every record costs more than the syscall being
- * watched, so the reader is woken only when this record makes the buffered
- * data cross the threshold, or when the record is suspicious. Other records
- * are collected by the reader's poll timer.
+ * and sends it with one bpf_ringbuf_output. A record of another kind is
+ * stale (its exit was missed) and is dropped. The reader is woken at once
+ * for a suspicious record, and otherwise once per sw_wakeup_bytes sent by
+ * this CPU (sw_wake_flag).
  */
 static __always_inline int sw_exit(__u32 kind, __s64 ret)
 {
-	union sw_pending *p = sw_pending_get(0);
-	__u64 wake = BPF_RB_NO_WAKEUP;
-	__u64 avail, size;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sw_task *t = sw_task_get(task, 0);
+	union sw_pending *p;
+	int urgent;
+	__u64 size;
 
-	if (!p)
+	if (!t)
 		return 0;
+	p = &t->p;
 	if (p->h.kind != kind) {
 		p->h.kind = 0;
 		return 0;
@@ -160,28 +172,20 @@ static __always_inline int sw_exit(__u32 kind, __s64 ret)
 	p->h.ts_exit = bpf_ktime_get_ns();
 	if (kind == SW_KIND_VMSPLICE) {
 		sw_recheck_iov(&p->vmsplice);
-		sw_race_track(&p->vmsplice);
-		if (!(p->vmsplice.kernel_segs || p->vmsplice.overlong_segs || p->vmsplice.vdso_segs ||
-		      p->vmsplice.facts) && sw_excluded()) {
-			sw_count(SW_STAT_FILTERED);
-			p->h.kind = 0;
-			return 0;
-		}
+		sw_race_track(t, task);
 	} else {
 		sw_dirty_pipe(&p->xfer);
 	}
-
+	urgent = sw_suspicious(p);
+	if (kind == SW_KIND_VMSPLICE && !urgent && sw_excluded(t, task)) {
+		sw_count(SW_STAT_FILTERED);
+		p->h.kind = 0;
+		return 0;
+	}
 	size = sw_record_size(p);
-	avail = bpf_ringbuf_query(&sw_events, BPF_RB_AVAIL_DATA);
-	if (avail < sw_wakeup_bytes && avail + size >= sw_wakeup_bytes)
-		wake = BPF_RB_FORCE_WAKEUP;
-	if (kind == SW_KIND_VMSPLICE ? (p->vmsplice.kernel_segs || p->vmsplice.overlong_segs ||
-					 p->vmsplice.vdso_segs || p->vmsplice.facts)
-				      : p->xfer.facts != 0)
-		wake = BPF_RB_FORCE_WAKEUP;
 	if (size > sizeof(*p))
 		size = sizeof(*p);
-	if (bpf_ringbuf_output(&sw_events, p, size, wake))
+	if (bpf_ringbuf_output(&sw_events, p, size, sw_wake_flag(size, urgent)))
 		sw_count(SW_STAT_RINGBUF_FULL);
 	p->h.kind = 0; /* consumed */
 	return 0;

@@ -12,10 +12,8 @@
 #include "sw_core.h"
 #include "sw_maps.h"
 
-static __always_inline __u64 sw_user_limit(void)
+static __always_inline __u64 sw_user_limit(struct mm_struct *mm)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
 	__u64 limit = mm ? mm->task_size : 0;
 
 	return limit ? limit : sw_default_user_limit;
@@ -25,11 +23,9 @@ static __always_inline __u64 sw_user_limit(void)
 #define SW_PAGE_SIZE 4096
 #define SW_VVAR_PAGES 8 /* data pages below [vdso] when the kernel does not say */
 
-/* sw_vdso_range sets r->vdso_start/end to the task's [vvar]..[vdso] pages. */
-static __always_inline void sw_vdso_range(struct sw_vmsplice *r)
+/* sw_vdso_range sets r->vdso_start/end to mm's [vvar]..[vdso] pages. */
+static __always_inline void sw_vdso_range(struct sw_vmsplice *r, struct mm_struct *mm)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
 	const struct vdso_image *img;
 	__u64 vdso;
 	long vvar;
@@ -129,13 +125,15 @@ static long sw_scan_chunk_from1(__u32 i, void *ctx)
 }
 
 /* sw_scan_iov reads r->uiov[0..min(nr_segs, IOV_MAX)) and fills the scan
- * fields of r. Chunk 0 is read straight into the record. */
-static __always_inline void sw_scan_iov(struct sw_vmsplice *r)
+ * fields of r for the current task, task. Chunk 0 is read straight into
+ * the record. */
+static __always_inline void sw_scan_iov(struct sw_vmsplice *r, struct task_struct *task)
 {
+	struct mm_struct *mm = task->mm;
 	__u64 nsegs = r->nr_segs > SW_IOV_MAX ? SW_IOV_MAX : r->nr_segs;
 	__u64 n = nsegs > SW_IOV_COPY ? SW_IOV_COPY : nsegs;
 
-	r->user_limit = sw_user_limit();
+	r->user_limit = sw_user_limit(mm);
 	r->kernel_first_base = 0;
 	r->overlong_first_base = 0;
 	r->overlong_first_len = 0;
@@ -152,7 +150,7 @@ static __always_inline void sw_scan_iov(struct sw_vmsplice *r)
 	r->iov_changed_first = -1;
 	r->iov_hash = 0xcbf29ce484222325ULL;
 	r->range_start = r->range_end = 0;
-	sw_vdso_range(r);
+	sw_vdso_range(r, mm);
 	if (n == 0)
 		return;
 	if (bpf_probe_read_user(r->iov, (n * sizeof(struct sw_iovec)) & 0x1ff, (void *)r->uiov)) {
