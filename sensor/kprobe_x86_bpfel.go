@@ -112,6 +112,24 @@ type kprobeSwTask struct {
 		PlainDev uint32
 		Pad      uint32
 	}
+	HeldIn struct {
+		_      structs.HostLayout
+		Dentry uint64
+		Mnt    uint64
+		Ino    uint64
+		Ts     uint64
+		Dev    uint32
+		Gen    uint32
+	}
+	HeldOut struct {
+		_      structs.HostLayout
+		Dentry uint64
+		Mnt    uint64
+		Ino    uint64
+		Ts     uint64
+		Dev    uint32
+		Gen    uint32
+	}
 }
 
 // Names of all BPF objects in the ELF.

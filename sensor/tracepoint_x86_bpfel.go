@@ -202,6 +202,24 @@ type tracepointSwTask struct {
 		PlainDev uint32
 		Pad      uint32
 	}
+	HeldIn struct {
+		_      structs.HostLayout
+		Dentry uint64
+		Mnt    uint64
+		Ino    uint64
+		Ts     uint64
+		Dev    uint32
+		Gen    uint32
+	}
+	HeldOut struct {
+		_      structs.HostLayout
+		Dentry uint64
+		Mnt    uint64
+		Ino    uint64
+		Ts     uint64
+		Dev    uint32
+		Gen    uint32
+	}
 }
 
 type tracepointSwVmsplice struct {

@@ -15,6 +15,7 @@
 
 #include "sw_core.h"
 #include "sw_event.h"
+#include "sw_maps.h"
 
 #define SW_S_IFMT 0170000
 #define SW_S_IFSOCK 0140000
@@ -218,25 +219,38 @@ struct {
 static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs);
 
 /* sw_file_path writes the path of f, described by d, into out, a
- * NUL-terminated string. A path longer than out keeps its end. */
-static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, struct sw_fd *d)
+ * NUL-terminated string, at time now. A path longer than out keeps its
+ * end. held says which file's path out already holds; it is updated. */
+static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, struct sw_fd *d,
+					 struct sw_held_path *held, __u64 now)
 {
 	struct sw_path_key key;
 	struct sw_path_val *hit;
-	__u64 now;
 
-	out[0] = 0;
-	if (!f)
+	if (!f) {
+		out[0] = 0;
+		held->dentry = 0;
 		return;
+	}
 	key.dentry = (__u64)SW_RD(f, f_path.dentry);
 	key.mnt = (__u64)SW_RD(f, f_path.mnt);
-	now = bpf_ktime_get_ns();
+	/* The same file as this thread's previous call: nothing to copy. */
+	if (held->dentry == key.dentry && held->mnt == key.mnt && held->ino == d->ino &&
+	    held->dev == d->dev && held->gen == d->generation && now - held->ts < sw_path_ttl_ns)
+		return;
+	held->dentry = key.dentry;
+	held->mnt = key.mnt;
+	held->ino = d->ino;
+	held->dev = d->dev;
+	held->gen = d->generation;
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
 	if (hit && now - hit->ts < sw_path_ttl_ns && hit->ino == d->ino && hit->dev == d->dev &&
 	    hit->gen == d->generation) {
 		__builtin_memcpy(out, hit->path, SW_PATH_LEN);
+		held->ts = hit->ts;
 		return;
 	}
+	held->ts = now;
 	sw_file_path_walk(out, (struct dentry *)key.dentry, (struct vfsmount *)key.mnt);
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
 	if (hit) {

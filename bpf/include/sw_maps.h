@@ -54,11 +54,25 @@ struct sw_verdict {
 	__u32 pad;
 };
 
+/* The file whose path one of the path fields of the thread's pending
+ * transfer record still holds from the previous call: when the next call
+ * names the same file, the path is already in place. */
+struct sw_held_path {
+	__u64 dentry; /* 0: nothing held */
+	__u64 mnt;
+	__u64 ino;
+	__u64 ts; /* when the path was walked */
+	__u32 dev;
+	__u32 gen;
+};
+
 /* What the sensor keeps per thread. */
 struct sw_task {
 	union sw_pending p; /* the call in progress */
 	struct sw_track track;
 	struct sw_verdict verdict;
+	struct sw_held_path held_in;  /* p.xfer.path_in */
+	struct sw_held_path held_out; /* p.xfer.path_out */
 };
 
 /* Records for user space. */

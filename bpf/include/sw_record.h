@@ -29,6 +29,7 @@ static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs
 	if (!t)
 		return 0;
 	r = &t->p.vmsplice;
+	t->held_in.dentry = t->held_out.dentry = 0; /* the record overlaps the paths */
 	sw_fill_header(&r->h, SW_KIND_VMSPLICE, task);
 	r->fd = fd;
 	r->uiov = uiov;
@@ -46,20 +47,17 @@ static __always_inline int sw_path_wanted(__u32 type)
 }
 
 /* sw_xfer_fds describes both fds of a transfer and the paths of files. */
-static __always_inline void sw_xfer_fds(struct sw_xfer *r, struct task_struct *task)
+static __always_inline void sw_xfer_fds(struct sw_task *t, struct task_struct *task)
 {
+	struct sw_xfer *r = &t->p.xfer;
 	struct file *in = sw_fd_file(task, r->fd_in);
 	struct file *out = sw_fd_file(task, r->fd_out);
 
 	r->facts = 0;
 	sw_fd_fill(&r->in, in);
 	r->out_pipe = (__u64)sw_fd_fill(&r->out, out);
-	r->path_in[0] = 0;
-	r->path_out[0] = 0;
-	if (sw_path_wanted(r->in.type))
-		sw_file_path(r->path_in, in, &r->in);
-	if (sw_path_wanted(r->out.type))
-		sw_file_path(r->path_out, out, &r->out);
+	sw_file_path(r->path_in, sw_path_wanted(r->in.type) ? in : 0, &r->in, &t->held_in, r->h.ts_enter);
+	sw_file_path(r->path_out, sw_path_wanted(r->out.type) ? out : 0, &r->out, &t->held_out, r->h.ts_enter);
 	/* With a NULL offset the call reads from the file position. */
 	if (in && !r->off_in && r->in.type == SW_FD_FILE) {
 		r->off_in_val = SW_RD(in, f_pos);
@@ -119,7 +117,7 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 		r->valid |= SW_XFER_OFF_IN_VALID;
 	if (off_out && !bpf_probe_read_user(&r->off_out_val, sizeof(r->off_out_val), (void *)off_out))
 		r->valid |= SW_XFER_OFF_OUT_VALID;
-	sw_xfer_fds(r, task);
+	sw_xfer_fds(t, task);
 	return 0;
 }
 
