@@ -25,8 +25,9 @@ type Options struct {
 	// RingBufferBytes is the size of the kernel-to-user ring buffer, a
 	// power of two multiple of the page size. Default: 16 MiB.
 	RingBufferBytes int
-	// WakeupBytes: the kernel wakes the reader when this much data is
-	// waiting. Below it, ordinary records are collected every
+	// WakeupBytes: each CPU wakes the reader after it has sent this much
+	// data since its last wakeup (capped at a quarter of the ring divided
+	// by the number of CPUs). Other ordinary records are collected every
 	// PollInterval; suspicious records always wake the reader at once.
 	// Default: 256 KiB.
 	WakeupBytes int

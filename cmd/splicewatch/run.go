@@ -66,7 +66,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&cfg.Host, "host", cfg.Host, "host name stamped on events (default: the system host name)")
 	f.StringVar(&cfg.Sensor.ProbeMode, "probe-mode", cfg.Sensor.ProbeMode, "attach mode: auto, fentry, kprobe or tracepoint (see `splicewatch doctor`)")
 	f.IntVar(&cfg.Sensor.RingBufferBytes, "ring-buffer-bytes", cfg.Sensor.RingBufferBytes, "size of the eBPF ring buffer, a power of two")
-	f.IntVar(&cfg.Sensor.WakeupBytes, "wakeup-bytes", cfg.Sensor.WakeupBytes, "wake the reader when this much data is buffered")
+	f.IntVar(&cfg.Sensor.WakeupBytes, "wakeup-bytes", cfg.Sensor.WakeupBytes, "each CPU wakes the reader after sending this much data")
 	f.DurationVar(&cfg.Sensor.PollInterval, "poll-interval", cfg.Sensor.PollInterval, "longest time an ordinary event waits in the ring buffer")
 	f.IntVar(&cfg.Engine.Workers, "workers", cfg.Engine.Workers, "rule evaluation goroutines")
 	f.StringVar(&cfg.Plugins.Dir, "plugins", cfg.Plugins.Dir, "folder of signature plugin binaries")

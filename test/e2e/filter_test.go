@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -96,6 +97,47 @@ func TestFilterExcludedProcess(t *testing.T) {
 	}
 }
 
+// TestFilterVerdictFollowsComm checks that the kernel's per-thread cache of
+// the exclusion verdict follows a thread that renames itself into and out
+// of an excluded comm.
+func TestFilterVerdictFollowsComm(t *testing.T) {
+	const excluded = "sw-excluded"
+	plain := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(plain, make([]byte, 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startPipeline(t, &sensor.Options{Filter: &sensor.Filter{ExcludeComms: []string{excluded}}})
+	tid := thread(t)
+	name := selfComm(t)
+	setComm := func(c string) {
+		t.Helper()
+		b, err := unix.BytePtrFromString(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(b)), 0, 0, 0); err != nil {
+			t.Fatalf("rename thread to %s: %v", c, err)
+		}
+	}
+	t.Cleanup(func() { setComm(name) })
+	sendfileToNull(t, plain, 10) // watched: the verdict "not excluded" is cached
+	setComm(excluded)
+	sendfileToNull(t, plain, 10) // excluded: dropped despite the cached verdict
+	setComm(name)
+	sendfileToNull(t, plain, 10) // watched again
+	mine := func(ev *event.Event) bool { return ev.Name == event.NameSendfile && ev.Process.TID == tid }
+	p.waitFor(t, "20 sendfile events", func([]*event.Event) bool { return len(p.findAll(mine)) >= 20 })
+	time.Sleep(300 * time.Millisecond)
+	for _, ev := range p.findAll(mine) {
+		if ev.Process.Comm == excluded {
+			t.Errorf("a sendfile of the excluded comm got through: %+v", ev.Process)
+		}
+	}
+	if n := len(p.findAll(mine)); n != 20 {
+		t.Errorf("%d sendfile events, want 20 (10 before and 10 after the excluded name)", n)
+	}
+}
+
 func TestFilterRateLimit(t *testing.T) {
 	plain := filepath.Join(t.TempDir(), "plain")
 	if err := os.WriteFile(plain, make([]byte, 4096), 0o600); err != nil {
@@ -134,4 +176,17 @@ func TestFilterRateLimit(t *testing.T) {
 	if kept < limit || kept > 3*limit {
 		t.Errorf("%d events kept with a limit of %d per second", kept, limit)
 	}
+}
+
+// findAll returns every event seen so far that matches.
+func (p *pipeline) findAll(match func(*event.Event) bool) []*event.Event {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*event.Event
+	for _, ev := range p.events {
+		if match(ev) {
+			out = append(out, ev)
+		}
+	}
+	return out
 }
