@@ -88,32 +88,47 @@ static __always_inline void sw_check_seg(struct sw_vmsplice *r, __u32 idx, __u64
 	}
 }
 
+/* sw_read_chunk reads chunk i of the nsegs segments at uiov, that is
+ * segments 16*i .. 16*i+15, into the per-CPU chunk buffer. It returns the
+ * number of segments read, 0 past the end, or -1 when user memory could
+ * not be read. */
+static __always_inline long sw_read_chunk(struct sw_iov_chunk **chunk, __u64 uiov, __u64 nsegs, __u64 i)
+{
+	__u32 zero = 0;
+	__u64 first = i * SW_IOV_COPY;
+	__u64 n;
+
+	*chunk = bpf_map_lookup_elem(&sw_chunk, &zero);
+	if (!*chunk || first >= nsegs)
+		return 0;
+	n = nsegs - first;
+	if (n > SW_IOV_COPY)
+		n = SW_IOV_COPY;
+	if (bpf_probe_read_user(*chunk, (n * sizeof(struct sw_iovec)) & 0x1ff,
+				(void *)(uiov + first * sizeof(struct sw_iovec))))
+		return -1;
+	return n;
+}
+
 struct sw_scan_ctx {
 	struct sw_vmsplice *r;
 	__u64 nsegs;
 };
 
-/* sw_scan_chunk_from1 is a bpf_loop callback: iteration i reads and checks
- * chunk i+1, that is segments 16*(i+1) .. 16*(i+1)+15. */
+/* sw_scan_chunk_from1 is a bpf_loop callback: iteration i checks chunk
+ * i+1 (chunk 0 is in the record). */
 static long sw_scan_chunk_from1(__u32 i, void *ctx)
 {
 	struct sw_scan_ctx *c = ctx;
-	__u32 zero = 0;
-	struct sw_iov_chunk *chunk = bpf_map_lookup_elem(&sw_chunk, &zero);
 	struct sw_vmsplice *r = c->r;
+	struct sw_iov_chunk *chunk;
 	__u64 first = ((__u64)i + 1) * SW_IOV_COPY;
-	__u64 n;
+	long n = sw_read_chunk(&chunk, r->uiov, c->nsegs, (__u64)i + 1);
 
-	if (!chunk || first >= c->nsegs)
-		return 1;
-	n = c->nsegs - first;
-	if (n > SW_IOV_COPY)
-		n = SW_IOV_COPY;
-	if (bpf_probe_read_user(chunk, (n * sizeof(struct sw_iovec)) & 0x1ff,
-				(void *)(r->uiov + first * sizeof(struct sw_iovec)))) {
+	if (n < 0)
 		r->read_err = 1;
+	if (n <= 0 || !chunk)
 		return 1;
-	}
 #pragma unroll
 	for (int j = 0; j < SW_IOV_COPY; j++) {
 		if (j >= n)
@@ -183,21 +198,13 @@ struct sw_rehash_ctx {
 static long sw_rehash_chunk(__u32 i, void *ctx)
 {
 	struct sw_rehash_ctx *c = ctx;
-	__u32 zero = 0;
-	struct sw_iov_chunk *chunk = bpf_map_lookup_elem(&sw_chunk, &zero);
-	__u64 first = (__u64)i * SW_IOV_COPY;
-	__u64 n;
+	struct sw_iov_chunk *chunk;
+	long n = sw_read_chunk(&chunk, c->uiov, c->nsegs, i);
 
-	if (!chunk || first >= c->nsegs)
-		return 1;
-	n = c->nsegs - first;
-	if (n > SW_IOV_COPY)
-		n = SW_IOV_COPY;
-	if (bpf_probe_read_user(chunk, (n * sizeof(struct sw_iovec)) & 0x1ff,
-				(void *)(c->uiov + first * sizeof(struct sw_iovec)))) {
+	if (n < 0)
 		c->err = 1;
+	if (n <= 0 || !chunk)
 		return 1;
-	}
 #pragma unroll
 	for (int j = 0; j < SW_IOV_COPY; j++) {
 		if (j >= n)
