@@ -119,6 +119,12 @@ func New(opts *Options) (*Sensor, error) {
 		s.Close()
 		return nil, err
 	}
+	if o.Registerer != nil {
+		if err := o.Registerer.Register(newProgCollector(s)); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("register program metrics: %w", err)
+		}
+	}
 	if s.opts.Filter != nil {
 		if s.filter, err = setupFilter(s.opts.Filter, s.colls[0]); err != nil {
 			s.Close()

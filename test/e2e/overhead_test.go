@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -127,6 +128,7 @@ func measureOverhead(b *testing.B, c overheadCase) {
 		}
 		p.stop()
 	}
+	enter, exit := programCosts(b, c)
 	ratio := float64(median(attached)) / float64(median(bare))
 	floorRatio := float64(median(floor)) / float64(median(bare))
 	b.ReportMetric(median(bare).Seconds(), "bare-s")
@@ -137,11 +139,47 @@ func measureOverhead(b *testing.B, c overheadCase) {
 	if rate > 0 {
 		b.ReportMetric(rate, "reader-events/s")
 	}
-	b.Logf("%s: bare %v, empty enter+exit programs %v (%.2fx), sensor %v (%.2fx), lost %d, missing %d, reader %.0f events/s",
-		c.name, median(bare), median(floor), floorRatio, median(attached), ratio, lost, missing, rate)
+	b.ReportMetric(float64(enter.Nanoseconds()), "enter-ns")
+	b.ReportMetric(float64(exit.Nanoseconds()), "exit-ns")
+	b.Logf("%s: bare %v, empty enter+exit programs %v (%.2fx), sensor %v (%.2fx, %.2f above the floor), lost %d, missing %d, reader %.0f events/s, programs: enter %v exit %v per run",
+		c.name, median(bare), median(floor), floorRatio, median(attached), ratio, ratio-floorRatio, lost, missing, rate, enter, exit)
 	if lost != 0 || missing != 0 {
 		b.Errorf("lost %d events, %d never arrived", lost, missing)
 	}
+}
+
+// programCosts runs a quarter of c's loop with the sensor attached and the
+// kernel's eBPF statistics on, and returns the mean run time of the call's
+// enter and exit programs. It is a separate run because timing every
+// program run has a cost of its own, which the ratios must not include.
+func programCosts(b *testing.B, c overheadCase) (enter, exit time.Duration) {
+	stats, err := ebpf.EnableStats(uint32(unix.BPF_STATS_RUN_TIME))
+	if err != nil {
+		b.Logf("no eBPF program statistics: %v", err)
+		return 0, 0
+	}
+	defer stats.Close()
+	opts := &sensor.Options{RingBufferBytes: 16 << 20}
+	if c.filter != nil {
+		opts.Filter = c.filter(b)
+	}
+	p := startPipelineRules(b, opts, false)
+	defer p.stop()
+	c.loop(b, max(1, c.calls/4))
+	progs, err := p.sensor.ProgramStats()
+	if err != nil {
+		b.Fatal(err)
+	}
+	call := strings.TrimSuffix(c.tracepoint, "64")
+	for name, st := range progs {
+		switch {
+		case strings.HasSuffix(name, "_enter_"+call):
+			enter = st.PerRun()
+		case strings.HasSuffix(name, "_exit_"+call):
+			exit = st.PerRun()
+		}
+	}
+	return enter, exit
 }
 
 // vmspliceLoop issues n vmsplice calls of size bytes into a fresh pipe,
