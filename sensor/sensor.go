@@ -235,9 +235,7 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 		err := s.reader.ReadInto(&rec)
 		switch {
 		case err == nil:
-			if ev := s.decode(rec.RawSample); ev != nil {
-				handle(ev)
-			}
+			s.handleRecord(rec.RawSample, handle)
 			// A ring that never goes quiet must not starve the loss
 			// and throttle reports.
 			if n++; n%256 != 0 {
@@ -263,6 +261,14 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 			s.reportLoss(handle)
 		default:
 		}
+	}
+}
+
+// handleRecord decodes one ring buffer record and passes the event to
+// handle.
+func (s *Sensor) handleRecord(raw []byte, handle func(*event.Event)) {
+	if ev := s.decode(raw); ev != nil {
+		handle(ev)
 	}
 }
 
