@@ -41,7 +41,7 @@ func benchVmsplice() []byte {
 		Kpipe: 0xffff8881043c2a00}
 	r.Iov[0].Base, r.Iov[0].Len = 0xc000180000, 64
 	full := rawBytes(r)
-	return full[:unsafe.Offsetof(r.Iov)+16 : len(full)]
+	return full[: unsafe.Offsetof(r.Iov)+16 : len(full)]
 }
 
 // benchSendfile is the record of sendfile(/dev/null, file, &off, 65536) =
