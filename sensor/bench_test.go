@@ -60,7 +60,7 @@ func benchSendfile(pid uint32) []byte {
 func benchSensor() *Sensor {
 	return &Sensor{
 		opts:  Options{Host: "bench", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		clock: newMonoClock(), procs: newProcTable(65536), conts: newContainerCache(4096),
+		clock: newMonoClock(), mem: new(decodeMem), procs: newProcTable(65536), conts: newContainerCache(4096),
 		m: newMetrics(prometheus.NewRegistry()), loss: newLossCounter(nil),
 	}
 }

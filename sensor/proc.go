@@ -16,7 +16,7 @@ const (
 	kindProcExit = uint32(tracepointSwKindSW_KIND_PROC_EXIT)
 )
 
-func decodeProcExec(raw []byte, clk monoClock) (*event.Event, error) {
+func decodeProcExec(raw []byte, clk monoClock, _ *decodeMem) (*event.Event, error) {
 	r, err := castRecord[rawProc](raw)
 	if err != nil {
 		return nil, fmt.Errorf("decode process_exec: %w", err)
@@ -29,7 +29,7 @@ func decodeProcExec(raw []byte, clk monoClock) (*event.Event, error) {
 	return ev, nil
 }
 
-func decodeProcExit(raw []byte, clk monoClock) (*event.Event, error) {
+func decodeProcExit(raw []byte, clk monoClock, _ *decodeMem) (*event.Event, error) {
 	r, err := castPrefix[rawProc](raw, 0)
 	if err != nil {
 		return nil, fmt.Errorf("decode process_exit: %w", err)
