@@ -63,21 +63,22 @@ func (d *sigDetector) Events() []string    { return d.sig.Events() }
 func (d *sigDetector) Rules() []event.Rule { return []event.Rule{d.meta} }
 
 func (d *sigDetector) Evaluate(_ context.Context, ev *event.Event, emit func(*event.Finding)) (err error) {
+	em := &d.emitter
+	if !d.emitterBusy.CompareAndSwap(false, true) {
+		em = &sigEmitter{meta: &d.meta}
+		em.fn = em.call
+	}
+	em.ev, em.emit = ev, emit
 	defer func() {
+		if em == &d.emitter {
+			em.ev, em.emit = nil, nil
+			d.emitterBusy.Store(false)
+		}
 		if r := recover(); r != nil {
 			err = fmt.Errorf("signature %s panicked: %v", d.meta.ID, r)
 		}
 	}()
-	if !d.emitterBusy.CompareAndSwap(false, true) {
-		em := &sigEmitter{meta: &d.meta, ev: ev, emit: emit}
-		return d.sig.OnEvent(ev, em.call)
-	}
-	defer func() {
-		d.emitter.ev, d.emitter.emit = nil, nil
-		d.emitterBusy.Store(false)
-	}()
-	d.emitter.ev, d.emitter.emit = ev, emit
-	return d.sig.OnEvent(ev, d.emitter.fn)
+	return d.sig.OnEvent(ev, em.fn)
 }
 
 // Close releases the signature's resources, if it holds any.
