@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -36,11 +37,46 @@ type Engine struct {
 	clock   func() time.Time
 	m       *metrics
 
-	mu    sync.RWMutex
+	mu    sync.Mutex // serialises changes to dets and index
 	dets  []Detector
-	index map[string][]Detector
+	index atomic.Pointer[map[string][]route] // read without locking, replaced whole
+
+	// emitter is the emit wrapper of one Evaluate at a time, reused so
+	// that evaluating costs no allocation; a concurrent Evaluate makes
+	// its own.
+	emitter     emitter
+	emitterBusy atomic.Bool
 
 	errLog *rateLimiter
+}
+
+// route is a detector as the index holds it.
+type route struct {
+	d Detector
+	// async: the detector may emit after Evaluate returned (a Flusher),
+	// so it gets an emit wrapper of its own.
+	async bool
+}
+
+// emitter counts a finding and gives it, owning its memory, to emit.
+type emitter struct {
+	e    *Engine
+	emit func(*event.Finding)
+	fn   func(*event.Finding) // em.call, made once
+}
+
+func (em *emitter) call(f *event.Finding) {
+	if em.emit == nil {
+		return // after Evaluate returned, from a detector that is no Flusher
+	}
+	em.e.found(f, em.emit)
+}
+
+// found counts f and passes a copy to emit: the event f was found on, and
+// any value of it in f's data, may be memory the caller of Evaluate reuses.
+func (e *Engine) found(f *event.Finding, emit func(*event.Finding)) {
+	e.m.findings.WithLabelValues(f.Rule.ID, f.Rule.Severity.String()).Inc()
+	emit(f.Clone())
 }
 
 // New returns an engine with no detectors.
@@ -58,32 +94,44 @@ func New(opts *Options) *Engine {
 	if o.Clock == nil {
 		o.Clock = time.Now
 	}
-	return &Engine{
+	e := &Engine{
 		log:     o.Logger,
 		workers: o.Workers,
 		clock:   o.Clock,
 		m:       newMetrics(o.Registerer),
-		index:   map[string][]Detector{},
 		errLog:  newRateLimiter(o.Clock, 10*time.Second),
 	}
+	e.emitter = emitter{e: e}
+	e.emitter.fn = e.emitter.call
+	e.index.Store(&map[string][]route{})
+	return e
 }
 
 // Add registers detectors. Adding after Run has started is safe.
 func (e *Engine) Add(dets ...Detector) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, d := range dets {
-		e.dets = append(e.dets, d)
+	e.dets = append(e.dets, dets...)
+	e.reindexLocked()
+}
+
+// reindexLocked publishes a new index of e.dets.
+func (e *Engine) reindexLocked() {
+	index := map[string][]route{}
+	for _, d := range e.dets {
+		_, async := d.(Flusher)
 		for _, name := range d.Events() {
-			e.index[name] = append(e.index[name], d)
+			index[name] = append(index[name], route{d: d, async: async})
 		}
 	}
+	e.index.Store(&index)
 }
 
 // Replace swaps every detector named like one in dets for the new one,
 // adding those that are new. It is used to reload rules.
 func (e *Engine) Replace(dets ...Detector) {
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	byName := map[string]Detector{}
 	for _, d := range dets {
 		byName[d.Name()] = d
@@ -94,16 +142,14 @@ func (e *Engine) Replace(dets ...Detector) {
 			kept = append(kept, d)
 		}
 	}
-	e.dets = nil
-	e.index = map[string][]Detector{}
-	e.mu.Unlock()
-	e.Add(append(kept, dets...)...)
+	e.dets = append(kept, dets...)
+	e.reindexLocked()
 }
 
 // Detectors returns the registered detectors.
 func (e *Engine) Detectors() []Detector {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return append([]Detector(nil), e.dets...)
 }
 
@@ -118,23 +164,39 @@ func (e *Engine) Rules() []event.Rule {
 
 // Selected reports whether any detector selects events named name.
 func (e *Engine) Selected(name string) bool {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	return len(e.index[name]) > 0
+	return len((*e.index.Load())[name]) > 0
 }
 
 // Evaluate runs ev through every detector that selects it and calls emit for
 // each finding. Detector errors are counted and logged; they never stop the
 // remaining detectors.
+//
+// ev is only lent to Evaluate: the caller may reuse its memory once
+// Evaluate returns (the sensor does). Every finding given to emit owns a
+// copy of the event and of its data; a detector that keeps ev past the
+// call, such as an asynchronous one, keeps a copy (event.Event.Clone).
 func (e *Engine) Evaluate(ctx context.Context, ev *event.Event, emit func(*event.Finding)) {
-	e.mu.RLock()
-	dets := e.index[ev.Name]
-	e.mu.RUnlock()
-	for _, d := range dets {
-		err := d.Evaluate(ctx, ev, func(f *event.Finding) {
-			e.m.findings.WithLabelValues(f.Rule.ID, f.Rule.Severity.String()).Inc()
-			emit(f)
-		})
+	dets := (*e.index.Load())[ev.Name]
+	if len(dets) == 0 {
+		return
+	}
+	var fn func(*event.Finding)
+	if e.emitterBusy.CompareAndSwap(false, true) {
+		e.emitter.emit = emit
+		fn = e.emitter.fn
+		defer func() {
+			e.emitter.emit = nil
+			e.emitterBusy.Store(false)
+		}()
+	} else {
+		fn = func(f *event.Finding) { e.found(f, emit) }
+	}
+	for _, r := range dets {
+		d, fn := r.d, fn
+		if r.async {
+			fn = func(f *event.Finding) { e.found(f, emit) }
+		}
+		err := d.Evaluate(ctx, ev, fn)
 		if err != nil {
 			e.m.errors.WithLabelValues(d.Name()).Inc()
 			if e.errLog.allow(d.Name()) {

@@ -118,3 +118,53 @@ func TestRunKeepsPerProcessOrder(t *testing.T) {
 		t.Errorf("saw %d events and %d findings, want %d", len(s.seen), len(out), procs*perProc)
 	}
 }
+
+// TestFindingsOwnTheirEvent checks that a finding keeps its event and data
+// when the caller reuses the event's memory after Evaluate, as the sensor
+// does, from the pooled emit path and the concurrent one alike.
+func TestFindingsOwnTheirEvent(t *testing.T) {
+	e := New(nil)
+	e.Add(FromSignature(&argSig{}))
+	tests := []struct {
+		name       string
+		concurrent bool
+	}{{"reused emitter", false}, {"concurrent evaluation", true}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := &event.Event{Name: "vmsplice", Process: event.Process{Comm: "poc"}}
+			ev.Args.Add("iov", []any{event.Args{{Name: "base", Value: int64(4096)}}})
+			var got []*event.Finding
+			emit := func(f *event.Finding) { got = append(got, f) }
+			if tt.concurrent {
+				e.emitterBusy.Store(true) // as if another Evaluate were running
+				defer e.emitterBusy.Store(false)
+			}
+			e.Evaluate(context.Background(), ev, emit)
+			ev.Args[0].Value.([]any)[0].(event.Args)[0].Value = int64(1)
+			ev.Process.Comm = "reused"
+			if len(got) != 1 {
+				t.Fatalf("%d findings, want 1", len(got))
+			}
+			f := got[0]
+			if f.Event == ev || f.Event.Process.Comm != "poc" {
+				t.Errorf("finding shares the caller's event: %+v", f.Event)
+			}
+			iov, _ := f.Event.Args.List("iov")
+			data := f.Data["iov"].([]any)
+			if iov[0].(event.Args)[0].Value != int64(4096) || data[0].(event.Args)[0].Value != int64(4096) {
+				t.Errorf("finding changed with the caller's event: event %v, data %v", iov, data)
+			}
+		})
+	}
+}
+
+// argSig reports every event with its iov argument as data.
+type argSig struct{}
+
+func (*argSig) Metadata() sdk.Metadata { return sdk.Metadata{ID: "ARG", Name: "arg", Version: "1"} }
+func (*argSig) Events() []string       { return []string{"vmsplice"} }
+func (*argSig) OnEvent(ev *event.Event, emit func(map[string]any)) error {
+	iov, _ := ev.Args.List("iov")
+	emit(map[string]any{"iov": iov})
+	return nil
+}

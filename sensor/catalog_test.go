@@ -158,7 +158,11 @@ func TestDecodersMatchCatalog(t *testing.T) {
 	}
 	samples := catalogSamples()
 	emitted := map[string]map[string]bool{}
-	for _, kind := range slices.Sorted(maps.Keys(decoders)) {
+	for kind, dec := range decoders {
+		kind := uint32(kind)
+		if dec == nil {
+			continue
+		}
 		if len(samples[kind]) == 0 {
 			t.Errorf("record kind %d has a decoder but no sample here: add one", kind)
 		}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"regexp"
 	"strconv"
-	"sync"
 )
 
 // containerID matches the 64-hex-digit id that container runtimes put in
@@ -33,8 +32,8 @@ func containerOf(pid uint32) string {
 // containerCache remembers the container id of each cgroup: every process
 // of a cgroup is in the same container, and a cgroup outlives the
 // short-lived processes whose /proc entry is gone by the time we look.
+// Only Run's goroutine uses it, once per event, so it takes no lock.
 type containerCache struct {
-	mu  sync.Mutex
 	max int
 	ids map[uint64]string
 }
@@ -44,18 +43,13 @@ func newContainerCache(max int) *containerCache {
 }
 
 func (c *containerCache) lookup(cgroup uint64, pid uint32) string {
-	c.mu.Lock()
-	id, ok := c.ids[cgroup]
-	c.mu.Unlock()
-	if ok {
+	if id, ok := c.ids[cgroup]; ok {
 		return id
 	}
-	id = containerOf(pid)
-	c.mu.Lock()
+	id := containerOf(pid)
 	if len(c.ids) >= c.max {
 		clear(c.ids)
 	}
 	c.ids[cgroup] = id
-	c.mu.Unlock()
 	return id
 }

@@ -29,12 +29,21 @@ const (
 var errShortRecord = errors.New("short record")
 
 // decodeFunc turns one raw record into an event, converting its timestamp
-// with clk. It has no side effects; host and executable are filled in by the
-// caller.
-type decodeFunc func(raw []byte, clk monoClock) (*event.Event, error)
+// with clk. The frequent kinds build their event in mem, overwriting the
+// previous one; the others allocate theirs. It has no other side effects;
+// host and executable are filled in by the caller.
+type decodeFunc func(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, error)
+
+// decodeMem is the memory the decoders of the frequent kinds build their
+// events in. The sensor keeps one and reuses it for every record, so an
+// event it lends a handler is only valid until the handler returns.
+type decodeMem struct {
+	vmsplice vmspliceBuf
+	xfer     xferBuf
+}
 
 // decoders is the table of record decoders, indexed by enum sw_kind.
-var decoders = map[uint32]decodeFunc{
+var decoders = [...]decodeFunc{
 	kindVmsplice: decodeVmsplice,
 	kindSplice:   decodeSplice,
 	kindTee:      decodeTee,
@@ -53,17 +62,21 @@ func recordKind(raw []byte) (uint32, error) {
 	return binary.NativeEndian.Uint32(raw[off:]), nil
 }
 
-// decodeRecord dispatches raw to its kind's decoder.
-func decodeRecord(raw []byte, clk monoClock) (*event.Event, error) {
+// decode dispatches raw to its kind's decoder, building the event in m.
+func (m *decodeMem) decode(raw []byte, clk monoClock) (*event.Event, error) {
 	kind, err := recordKind(raw)
 	if err != nil {
 		return nil, err
 	}
-	dec, ok := decoders[kind]
-	if !ok {
+	if kind >= uint32(len(decoders)) || decoders[kind] == nil {
 		return nil, fmt.Errorf("unknown record kind %d", kind)
 	}
-	return dec(raw, clk)
+	return decoders[kind](raw, clk, m)
+}
+
+// decodeRecord decodes raw into an event of its own.
+func decodeRecord(raw []byte, clk monoClock) (*event.Event, error) {
+	return new(decodeMem).decode(raw, clk)
 }
 
 // castRecord views raw as a record of type T. The view is only valid as long
@@ -93,29 +106,32 @@ func castPrefix[T any](raw []byte, min int) (*T, error) {
 	return v, nil
 }
 
-// eventBuf allocates an event and room for its arguments in one go: the
-// sensor builds one for every captured call.
+// eventBuf allocates an event and room for its arguments in one go, for
+// the rarer events (process lifecycle, page races).
 type eventBuf[A any] struct {
 	ev   event.Event
+	comm [16]byte
 	args A
 }
 
-// newEventBuf returns an event with room for n arguments.
-func newEventBuf(n int) *event.Event {
+// newEvent returns an event with room for n arguments, its shared fields
+// filled from a record header.
+func newEvent(name string, h *rawHeader, n int, clk monoClock) *event.Event {
 	if n <= 16 {
 		b := new(eventBuf[[16]event.Arg])
-		b.ev.Args = b.args[:0:len(b.args)]
+		fillEvent(&b.ev, &b.comm, name, h, b.args[:0], clk)
 		return &b.ev
 	}
 	b := new(eventBuf[[28]event.Arg])
-	b.ev.Args = b.args[:0:len(b.args)]
+	fillEvent(&b.ev, &b.comm, name, h, b.args[:0], clk)
 	return &b.ev
 }
 
-// newEvent fills the fields every event shares from a record header.
-func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event {
-	ev := newEventBuf(nargs)
-	args := ev.Args
+// fillEvent fills the fields every event shares from a record header. The
+// command name is kept in comm, part of the event's buffer.
+func fillEvent(ev *event.Event, comm *[16]byte, name string, h *rawHeader, args event.Args, clk monoClock) {
+	n := copy(comm[:], unsafe.Slice((*byte)(unsafe.Pointer(&h.Comm[0])), len(h.Comm)))
+	n = cLen(h.Comm[:n])
 	*ev = event.Event{
 		Name: name,
 		Time: clk.wall(h.TsExit),
@@ -125,7 +141,6 @@ func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event 
 			PPID:     h.Ppid,
 			UID:      h.Uid,
 			GID:      h.Gid,
-			Comm:     cString(h.Comm[:]),
 			CgroupID: h.CgroupId,
 			MntNS:    h.MntNs,
 			PidNS:    h.PidNs,
@@ -133,59 +148,84 @@ func newEvent(name string, h *rawHeader, nargs int, clk monoClock) *event.Event 
 		Args: args,
 		Ret:  h.Ret,
 	}
+	if n > 0 {
+		ev.Process.Comm = unsafe.String(&comm[0], n)
+	}
 	if h.TsExit >= h.TsEnter {
 		ev.DurationNS = h.TsExit - h.TsEnter
 	}
-	return ev
 }
 
-func decodeVmsplice(raw []byte, clk monoClock) (*event.Event, error) {
+// vmspliceArgs is the most arguments a vmsplice event has, and iovInline
+// the most segments a record holds.
+const (
+	vmspliceArgs = 26
+	iovInline    = len(rawVmsplice{}.Iov)
+)
+
+// vmspliceBuf is the memory of one vmsplice event.
+type vmspliceBuf struct {
+	ev    event.Event
+	comm  [16]byte
+	argv  [vmspliceArgs]event.Arg
+	fd    fdBuf
+	iov   []any
+	iovv  [iovInline]any
+	segs  [iovInline]event.Args
+	pairs [iovInline][2]event.Arg
+	ints  ints
+}
+
+func decodeVmsplice(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, error) {
 	r, err := castPrefix[rawVmsplice](raw, int(unsafe.Offsetof(rawVmsplice{}.Iov)))
 	if err != nil {
 		return nil, fmt.Errorf("decode vmsplice: %w", err)
 	}
 	copied := (len(raw) - int(unsafe.Offsetof(r.Iov))) / int(unsafe.Sizeof(r.Iov[0]))
-	ev := newEvent(event.NameVmsplice, &r.H, 28, clk)
-	a := &ev.Args
-	a.AddInt("fd", r.Fd)
-	a.Add("fd_info", fdInfo(&r.FdInfo, nil, r.H.Uid, r.H.Gid))
-	a.AddUint("iov_addr", r.Uiov)
-	a.AddUint("nr_segs", r.NrSegs)
-	a.AddUint("flags", r.Flags)
-	a.Add("flag_names", spliceFlagNames(r.Flags))
+	buf := &mem.vmsplice
+	buf.ints.n = 0
+	ev := &buf.ev
+	fillEvent(ev, &buf.comm, event.NameVmsplice, &r.H, buf.argv[:0], clk)
+	a := args{&ev.Args, &buf.ints}
+	a.int("fd", r.Fd)
+	a.put("fd_info", fdInfo(&buf.fd, &buf.ints, &r.FdInfo, "", r.H.Uid, r.H.Gid))
+	a.uint("iov_addr", r.Uiov)
+	a.uint("nr_segs", r.NrSegs)
+	a.uint("flags", r.Flags)
+	a.put("flag_names", spliceFlagNames(r.Flags))
 	n := min(r.NrSegs, uint64(len(r.Iov)), uint64(max(copied, 0)))
 	if r.ReadErr != 0 {
 		n = 0
 	}
-	a.Add("iov", decodeIov(r.Iov[:n]))
-	a.Add("iov_read_error", r.ReadErr != 0)
+	a.put("iov", buf.decodeIov(r.Iov[:n]))
+	a.bool("iov_read_error", r.ReadErr != 0)
 	if r.RangeEnd != 0 {
-		a.AddUint("range_start", r.RangeStart)
-		a.AddUint("range_end", r.RangeEnd)
+		a.uint("range_start", r.RangeStart)
+		a.uint("range_end", r.RangeEnd)
 	}
-	a.AddUint("user_limit", r.UserLimit)
-	a.AddUint("segs_scanned", uint64(r.SegsScanned))
-	a.AddUint("kernel_segs", uint64(r.KernelSegs))
-	a.AddInt("kernel_first", int64(r.KernelFirst))
+	a.uint("user_limit", r.UserLimit)
+	a.uint("segs_scanned", uint64(r.SegsScanned))
+	a.uint("kernel_segs", uint64(r.KernelSegs))
+	a.int("kernel_first", int64(r.KernelFirst))
 	if r.KernelSegs > 0 {
-		a.AddUint("kernel_first_base", r.KernelFirstBase)
+		a.uint("kernel_first_base", r.KernelFirstBase)
 	}
-	a.AddUint("vdso_segs", uint64(r.VdsoSegs))
-	a.AddInt("vdso_first", int64(r.VdsoFirst))
+	a.uint("vdso_segs", uint64(r.VdsoSegs))
+	a.int("vdso_first", int64(r.VdsoFirst))
 	if r.VdsoSegs > 0 {
-		a.AddUint("vdso_first_base", r.VdsoFirstBase)
+		a.uint("vdso_first_base", r.VdsoFirstBase)
 	}
 	if r.VdsoEnd != 0 {
-		a.AddUint("vdso_start", r.VdsoStart)
-		a.AddUint("vdso_end", r.VdsoEnd)
+		a.uint("vdso_start", r.VdsoStart)
+		a.uint("vdso_end", r.VdsoEnd)
 	}
-	a.Add("iov_changed", r.Facts&factIovChanged != 0)
-	a.AddInt("iov_changed_first", int64(r.IovChangedFirst))
-	a.AddUint("overlong_segs", uint64(r.OverlongSegs))
-	a.AddInt("overlong_first", int64(r.OverlongFirst))
+	a.bool("iov_changed", r.Facts&factIovChanged != 0)
+	a.int("iov_changed_first", int64(r.IovChangedFirst))
+	a.uint("overlong_segs", uint64(r.OverlongSegs))
+	a.int("overlong_first", int64(r.OverlongFirst))
 	if r.OverlongSegs > 0 {
-		a.AddUint("overlong_first_base", r.OverlongFirstBase)
-		a.AddUint("overlong_first_len", r.OverlongFirstLen)
+		a.uint("overlong_first_base", r.OverlongFirstBase)
+		a.uint("overlong_first_len", r.OverlongFirstLen)
 	}
 	return ev, nil
 }
@@ -197,18 +237,17 @@ type iovSeg = struct {
 	Len  uint64
 }
 
-// decodeIov turns copied segments into [{base, len}, ...], sharing one
-// backing array for all the pairs.
-func decodeIov(segs []iovSeg) []any {
-	n := len(segs)
-	iov := make([]any, n)
-	pairs := make([]event.Arg, 2*n)
+// decodeIov turns copied segments into [{base, len}, ...], boxed, in buf.
+func (buf *vmspliceBuf) decodeIov(segs []iovSeg) any {
 	for i, s := range segs {
-		pairs[2*i] = event.Arg{Name: "base", Value: event.Normalize(s.Base)}
-		pairs[2*i+1] = event.Arg{Name: "len", Value: event.Normalize(s.Len)}
-		iov[i] = event.Args(pairs[2*i : 2*i+2 : 2*i+2])
+		p := &buf.pairs[i]
+		*p = [2]event.Arg{{Name: "base", Value: buf.ints.uint(s.Base)}, {Name: "len", Value: buf.ints.uint(s.Len)}}
+		buf.segs[i] = p[:]
+		buf.iovv[i] = boxArgsAt(&buf.segs[i])
 	}
-	return iov
+	n := len(segs)
+	buf.iov = buf.iovv[:n:n]
+	return boxListAt(&buf.iov)
 }
 
 // Facts computed in the kernel (SW_FACT_* in bpf/include/sw_event.h).
@@ -217,85 +256,3 @@ const (
 	factDirtyPipeShape = 0x2
 	factIovChanged     = 0x4
 )
-
-// xferRecord decodes the record shared by splice, tee and sendfile. The
-// record ends before path_out when that path is empty.
-func xferRecord(raw []byte, name string, clk monoClock) (*rawXfer, *event.Event, error) {
-	r, err := castPrefix[rawXfer](raw, int(unsafe.Offsetof(rawXfer{}.PathOut)))
-	if err != nil {
-		return nil, nil, fmt.Errorf("decode %s: %w", name, err)
-	}
-	return r, newEvent(name, &r.H, 16, clk), nil
-}
-
-// pathOut returns r's output path, which is present only when the record
-// is long enough to hold it.
-func pathOut(r *rawXfer, raw []byte) []int8 {
-	if len(raw) < int(unsafe.Sizeof(*r)) {
-		return nil
-	}
-	return r.PathOut[:]
-}
-
-// xferSide appends the descriptor and description of one side of a
-// transfer.
-func xferSide(a *event.Args, name string, fd int64, info *rawFd, path []int8, h *rawHeader) {
-	a.AddInt(name, fd)
-	a.Add(name+"_info", fdInfo(info, path, h.Uid, h.Gid))
-}
-
-func decodeSplice(raw []byte, clk monoClock) (*event.Event, error) {
-	r, ev, err := xferRecord(raw, event.NameSplice, clk)
-	if err != nil {
-		return nil, err
-	}
-	a := &ev.Args
-	xferSide(a, "fd_in", r.FdIn, &r.In, r.PathIn[:], &r.H)
-	a.AddUint("off_in", r.OffIn)
-	if r.Valid&0x1 != 0 {
-		a.AddInt("off_in_value", r.OffInVal)
-	}
-	xferSide(a, "fd_out", r.FdOut, &r.Out, pathOut(r, raw), &r.H)
-	a.AddUint("off_out", r.OffOut)
-	if r.Valid&0x2 != 0 {
-		a.AddInt("off_out_value", r.OffOutVal)
-	}
-	a.AddUint("len", r.Len)
-	a.AddUint("flags", uint64(r.Flags))
-	a.Add("flag_names", spliceFlagNames(uint64(r.Flags)))
-	a.Add("dirty_pipe_merge", r.Facts&factDirtyPipeMerge != 0)
-	a.Add("dirty_pipe_shape", r.Facts&factDirtyPipeShape != 0)
-	return ev, nil
-}
-
-func decodeTee(raw []byte, clk monoClock) (*event.Event, error) {
-	r, ev, err := xferRecord(raw, event.NameTee, clk)
-	if err != nil {
-		return nil, err
-	}
-	a := &ev.Args
-	xferSide(a, "fd_in", r.FdIn, &r.In, r.PathIn[:], &r.H)
-	xferSide(a, "fd_out", r.FdOut, &r.Out, pathOut(r, raw), &r.H)
-	a.AddUint("len", r.Len)
-	a.AddUint("flags", uint64(r.Flags))
-	a.Add("flag_names", spliceFlagNames(uint64(r.Flags)))
-	return ev, nil
-}
-
-// decodeSendfile decodes sendfile(out_fd, in_fd, offset, count). The
-// record keeps in_fd as its input side.
-func decodeSendfile(raw []byte, clk monoClock) (*event.Event, error) {
-	r, ev, err := xferRecord(raw, event.NameSendfile, clk)
-	if err != nil {
-		return nil, err
-	}
-	a := &ev.Args
-	xferSide(a, "out_fd", r.FdOut, &r.Out, pathOut(r, raw), &r.H)
-	xferSide(a, "in_fd", r.FdIn, &r.In, r.PathIn[:], &r.H)
-	a.AddUint("offset", r.OffIn)
-	if r.Valid&0x1 != 0 {
-		a.AddInt("offset_value", r.OffInVal)
-	}
-	a.AddUint("count", r.Len)
-	return ev, nil
-}

@@ -2,7 +2,6 @@ package sensor
 
 import (
 	"bytes"
-	"fmt"
 	"unsafe"
 
 	"github.com/splicewatch/splicewatch/event"
@@ -10,15 +9,15 @@ import (
 
 type rawFd = tracepointSwFd
 
-// fdTypeNames names enum sw_fd_type.
-var fdTypeNames = map[uint32]string{
-	uint32(tracepointSwFdTypeSW_FD_UNKNOWN): "unknown",
-	uint32(tracepointSwFdTypeSW_FD_PIPE):    "pipe",
-	uint32(tracepointSwFdTypeSW_FD_FILE):    "file",
-	uint32(tracepointSwFdTypeSW_FD_SOCKET):  "socket",
-	uint32(tracepointSwFdTypeSW_FD_CHR):     "chr",
-	uint32(tracepointSwFdTypeSW_FD_BLK):     "blk",
-	uint32(tracepointSwFdTypeSW_FD_OTHER):   "other",
+// fdTypeNames names enum sw_fd_type, boxed once.
+var fdTypeNames = [...]any{
+	tracepointSwFdTypeSW_FD_UNKNOWN: "unknown",
+	tracepointSwFdTypeSW_FD_PIPE:    "pipe",
+	tracepointSwFdTypeSW_FD_FILE:    "file",
+	tracepointSwFdTypeSW_FD_SOCKET:  "socket",
+	tracepointSwFdTypeSW_FD_CHR:     "chr",
+	tracepointSwFdTypeSW_FD_BLK:     "blk",
+	tracepointSwFdTypeSW_FD_OTHER:   "other",
 }
 
 // Pipe buffer flags (include/linux/pipe_fs_i.h).
@@ -30,72 +29,103 @@ var pipeBufFlags = [...]struct {
 	{0x10, "CAN_MERGE"}, {0x20, "WHOLE"}, {0x40, "LOSS"},
 }
 
+// pipeBufFlagNames holds the name list of every combination of the
+// defined pipe buffer flags, built once: events share them and must treat
+// them as read-only.
+var pipeBufFlagNames = func() (t [1 << len(pipeBufFlags)]any) {
+	for v := range t {
+		names := []any{}
+		for _, f := range pipeBufFlags {
+			if uint32(v)&f.bit != 0 {
+				names = append(names, f.name)
+			}
+		}
+		t[v] = names
+	}
+	return t
+}()
+
 const (
 	fmodeRead  = 0x1
 	fmodeWrite = 0x2
 )
 
-// fdInfo describes a file descriptor from its kernel record. uid and gid
-// are the caller's, for the derived can_write fact.
-func fdInfo(d *rawFd, path []int8, uid, gid uint32) event.Args {
-	typ := fdTypeNames[d.Type]
-	if typ == "" {
-		typ = "other"
+// fdBuf is the memory of one fd description, part of its event's buffer.
+type fdBuf struct {
+	args, pipeArgs event.Args
+	argv           [14]event.Arg
+	pipev          [9]event.Arg
+	perm           string
+	permv          [4]byte
+	path           string
+}
+
+// fdInfo describes a file descriptor from its kernel record, in buf, and
+// returns the description boxed. path is its path, if the kernel walked
+// it. uid and gid are the caller's, for the derived can_write fact.
+func fdInfo(buf *fdBuf, b *ints, d *rawFd, path string, uid, gid uint32) any {
+	buf.args = buf.argv[:0]
+	a := args{&buf.args, b}
+	typ := any("other")
+	if d.Type < uint32(len(fdTypeNames)) {
+		typ = fdTypeNames[d.Type]
 	}
-	a := make(event.Args, 0, 14)
-	a.Add("type", typ)
+	a.put("type", typ)
 	if d.Type == uint32(tracepointSwFdTypeSW_FD_UNKNOWN) {
-		return a
+		return boxArgsAt(&buf.args)
 	}
-	a.AddUint("ino", d.Ino)
-	a.AddUint("dev", uint64(d.Dev))
+	a.uint("ino", d.Ino)
+	a.uint("dev", uint64(d.Dev))
 	if d.Rdev != 0 {
-		a.AddUint("rdev", uint64(d.Rdev))
+		a.uint("rdev", uint64(d.Rdev))
 	}
-	a.AddUint("mode", uint64(d.Mode))
-	a.Add("perm", fmt.Sprintf("%04o", d.Mode&0o7777))
-	a.AddUint("uid", uint64(d.Uid))
-	a.AddUint("gid", uint64(d.Gid))
-	a.AddUint("open_flags", uint64(d.F_flags))
-	a.Add("access", accessString(d.F_mode))
-	a.Add("can_write", canWrite(d, uid, gid))
+	a.uint("mode", uint64(d.Mode))
+	perm := d.Mode & 0o7777 // four octal digits, as %04o
+	for i := range buf.permv {
+		buf.permv[len(buf.permv)-1-i] = byte('0' + perm>>(3*i)&7)
+	}
+	buf.perm = unsafe.String(&buf.permv[0], len(buf.permv))
+	a.str("perm", &buf.perm)
+	a.uint("uid", uint64(d.Uid))
+	a.uint("gid", uint64(d.Gid))
+	a.uint("open_flags", uint64(d.F_flags))
+	a.put("access", accessString(d.F_mode))
+	a.bool("can_write", canWrite(d, uid, gid))
 	if d.Type == uint32(tracepointSwFdTypeSW_FD_FILE) {
-		a.AddInt("size", d.Size)
+		a.int("size", d.Size)
 	}
-	if p := cString(path); p != "" {
-		a.Add("path", p)
+	if path != "" {
+		buf.path = path
+		a.str("path", &buf.path)
 	}
 	if d.Type == uint32(tracepointSwFdTypeSW_FD_PIPE) {
-		a.Add("pipe", pipeInfo(d))
+		a.obj("pipe", pipeInfo(buf, b, d))
 	}
-	return a
+	return boxArgsAt(&buf.args)
 }
 
-func pipeInfo(d *rawFd) event.Args {
-	end := "read"
+// pipeInfo describes the pipe behind a descriptor, in buf.
+func pipeInfo(buf *fdBuf, b *ints, d *rawFd) *event.Args {
+	buf.pipeArgs = buf.pipev[:0]
+	p := args{&buf.pipeArgs, b}
 	if d.F_mode&fmodeWrite != 0 {
-		end = "write"
+		p.put("end", "write")
+	} else {
+		p.put("end", "read")
 	}
-	p := make(event.Args, 0, 9)
-	p.Add("end", end)
-	p.AddUint("head", uint64(d.PipeHead))
-	p.AddUint("tail", uint64(d.PipeTail))
-	p.AddUint("ring_size", uint64(d.PipeRingSize))
-	p.Add("wrapped", d.PipeRingSize != 0 && d.PipeHead >= d.PipeRingSize)
-	p.AddUint("readers", uint64(d.PipeReaders))
-	p.AddUint("writers", uint64(d.PipeWriters))
-	p.AddUint("buf_flags", uint64(d.PipeBufFlags))
-	names := []any{}
-	for _, f := range pipeBufFlags {
-		if d.PipeBufFlags&f.bit != 0 {
-			names = append(names, f.name)
-		}
-	}
-	p.Add("buf_flag_names", names)
-	return p
+	p.uint("head", uint64(d.PipeHead))
+	p.uint("tail", uint64(d.PipeTail))
+	p.uint("ring_size", uint64(d.PipeRingSize))
+	p.bool("wrapped", d.PipeRingSize != 0 && d.PipeHead >= d.PipeRingSize)
+	p.uint("readers", uint64(d.PipeReaders))
+	p.uint("writers", uint64(d.PipeWriters))
+	p.uint("buf_flags", uint64(d.PipeBufFlags))
+	p.put("buf_flag_names", pipeBufFlagNames[d.PipeBufFlags&(1<<len(pipeBufFlags)-1)])
+	return &buf.pipeArgs
 }
 
-func accessString(fmode uint32) string {
+// accessString returns "r", "w", "rw" or "", boxed.
+func accessString(fmode uint32) any {
 	switch fmode & (fmodeRead | fmodeWrite) {
 	case fmodeRead:
 		return "r"
@@ -120,13 +150,18 @@ func canWrite(d *rawFd, uid, gid uint32) bool {
 	return d.Mode&0o002 != 0
 }
 
+// cLen returns the length of the C string in c.
+func cLen(c []int8) int {
+	b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(c))), len(c))
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		return i
+	}
+	return len(b)
+}
+
 func cString(c []int8) string {
 	if len(c) == 0 {
 		return ""
 	}
-	b := unsafe.Slice((*byte)(unsafe.Pointer(&c[0])), len(c))
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		b = b[:i]
-	}
-	return string(b)
+	return string(unsafe.Slice((*byte)(unsafe.Pointer(&c[0])), cLen(c)))
 }

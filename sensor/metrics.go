@@ -6,6 +6,21 @@ type metrics struct {
 	events   *prometheus.CounterVec
 	lost     *prometheus.CounterVec
 	filtered prometheus.Counter
+
+	// byName caches the events counter of each event name: looking a
+	// label up costs more than the rest of counting. Only Run's
+	// goroutine uses it.
+	byName map[string]prometheus.Counter
+}
+
+// event returns the events counter of name.
+func (m *metrics) event(name string) prometheus.Counter {
+	c, ok := m.byName[name]
+	if !ok {
+		c = m.events.WithLabelValues(name)
+		m.byName[name] = c
+	}
+	return c
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -22,6 +37,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Namespace: "splicewatch", Name: "events_filtered_total",
 			Help: "Ordinary events dropped in the kernel by the configured exclusions and rate limit.",
 		}),
+		byName: map[string]prometheus.Counter{},
 	}
 	if reg != nil {
 		reg.MustRegister(m.events, m.lost, m.filtered)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"sync"
 
 	"github.com/splicewatch/splicewatch/event"
 )
@@ -16,7 +15,7 @@ const (
 	kindProcExit = uint32(tracepointSwKindSW_KIND_PROC_EXIT)
 )
 
-func decodeProcExec(raw []byte, clk monoClock) (*event.Event, error) {
+func decodeProcExec(raw []byte, clk monoClock, _ *decodeMem) (*event.Event, error) {
 	r, err := castRecord[rawProc](raw)
 	if err != nil {
 		return nil, fmt.Errorf("decode process_exec: %w", err)
@@ -29,7 +28,7 @@ func decodeProcExec(raw []byte, clk monoClock) (*event.Event, error) {
 	return ev, nil
 }
 
-func decodeProcExit(raw []byte, clk monoClock) (*event.Event, error) {
+func decodeProcExit(raw []byte, clk monoClock, _ *decodeMem) (*event.Event, error) {
 	r, err := castPrefix[rawProc](raw, 0)
 	if err != nil {
 		return nil, fmt.Errorf("decode process_exit: %w", err)
@@ -43,9 +42,9 @@ func decodeProcExit(raw []byte, clk monoClock) (*event.Event, error) {
 // events so that a process that is gone by the time its events are decoded
 // still has one. A process never seen executing is looked up in /proc, then
 // inherits its parent's executable (a fork runs the parent's program). It
-// is bounded: when full, it starts over.
+// is bounded: when full, it starts over. Only Run's goroutine uses it, once
+// per event, so it takes no lock.
 type procTable struct {
-	mu  sync.Mutex
 	max int
 	exe map[uint32]string
 }
@@ -56,12 +55,10 @@ func newProcTable(max int) *procTable {
 
 // observe updates the table from a lifecycle event.
 func (t *procTable) observe(ev *event.Event) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	switch ev.Name {
 	case event.NameProcessExec:
 		name, _ := ev.Args.String("filename")
-		t.setLocked(ev.Process.PID, t.resolve(ev.Process.PID, name))
+		t.set(ev.Process.PID, t.resolve(ev.Process.PID, name))
 	case event.NameProcessExit:
 		delete(t.exe, ev.Process.PID)
 	}
@@ -76,7 +73,7 @@ func (t *procTable) resolve(pid uint32, name string) string {
 	return name
 }
 
-func (t *procTable) setLocked(pid uint32, exe string) {
+func (t *procTable) set(pid uint32, exe string) {
 	if len(t.exe) >= t.max {
 		clear(t.exe)
 	}
@@ -85,20 +82,13 @@ func (t *procTable) setLocked(pid uint32, exe string) {
 
 // lookup returns pid's executable.
 func (t *procTable) lookup(pid, ppid uint32) string {
-	t.mu.Lock()
-	exe, ok := t.exe[pid]
-	t.mu.Unlock()
-	if ok {
+	if exe, ok := t.exe[pid]; ok {
 		return exe
 	}
 	exe, err := os.Readlink("/proc/" + strconv.FormatUint(uint64(pid), 10) + "/exe")
 	if err != nil {
-		t.mu.Lock()
 		exe = t.exe[ppid] // a fork that exited before we looked
-		t.mu.Unlock()
 	}
-	t.mu.Lock()
-	t.setLocked(pid, exe)
-	t.mu.Unlock()
+	t.set(pid, exe)
 	return exe
 }

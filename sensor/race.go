@@ -21,7 +21,7 @@ var raceNames = map[uint32]string{
 // decodePageRace decodes the synthetic page_race event: vmspliced memory
 // unmapped, discarded or moved, or the process forked, while a pipe still
 // held the pages.
-func decodePageRace(raw []byte, clk monoClock) (*event.Event, error) {
+func decodePageRace(raw []byte, clk monoClock, _ *decodeMem) (*event.Event, error) {
 	r, err := castRecord[rawPageRace](raw)
 	if err != nil {
 		return nil, fmt.Errorf("decode page_race: %w", err)

@@ -89,6 +89,7 @@ type Sensor struct {
 	links  []link.Link
 	reader *ringbuf.Reader
 	clock  monoClock
+	mem    *decodeMem // where Run's events are built, reused per record
 	procs  *procTable
 	conts  *containerCache
 	filter *filterState
@@ -114,7 +115,7 @@ func New(opts *Options) (*Sensor, error) {
 		return nil, err
 	}
 	var err error
-	s := &Sensor{opts: o, clock: newMonoClock(), procs: newProcTable(65536), conts: newContainerCache(4096), m: newMetrics(o.Registerer)}
+	s := &Sensor{opts: o, clock: newMonoClock(), mem: new(decodeMem), procs: newProcTable(65536), conts: newContainerCache(4096), m: newMetrics(o.Registerer)}
 	if err := s.load(); err != nil {
 		s.Close()
 		return nil, err
@@ -227,6 +228,10 @@ func (s *Sensor) CallModes() map[string]features.Mode {
 // runs, the kernel keeps buffering; a handler slower than the event rate
 // fills the ring buffer and the overflow is counted as lost. Run returns
 // nil when ctx is cancelled.
+//
+// The event is lent to handle: Run reuses its memory for a later event
+// once handle returns. A handler that keeps the event, or any value in it,
+// past its return, or gives it to another goroutine, keeps ev.Clone().
 func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	stop := context.AfterFunc(ctx, func() { s.reader.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
@@ -242,9 +247,7 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 		err := s.reader.ReadInto(&rec)
 		switch {
 		case err == nil:
-			if ev := s.decode(rec.RawSample); ev != nil {
-				handle(ev)
-			}
+			s.handleRecord(rec.RawSample, handle)
 			// A ring that never goes quiet must not starve the loss
 			// and throttle reports.
 			if n++; n%256 != 0 {
@@ -273,9 +276,17 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	}
 }
 
+// handleRecord decodes one ring buffer record and passes the event to
+// handle.
+func (s *Sensor) handleRecord(raw []byte, handle func(*event.Event)) {
+	if ev := s.decode(raw); ev != nil {
+		handle(ev)
+	}
+}
+
 // decode turns a record into an enriched event, counting failures as losses.
 func (s *Sensor) decode(raw []byte) *event.Event {
-	ev, err := decodeRecord(raw, s.clock)
+	ev, err := s.mem.decode(raw, s.clock)
 	if err != nil {
 		s.loss.addDecodeError()
 		s.opts.Logger.Warn("undecodable record", "error", err)
@@ -295,7 +306,7 @@ func (s *Sensor) decode(raw []byte) *event.Event {
 	case event.NameProcessExit:
 		s.filter.forget(ev.Process.PID)
 	}
-	s.m.events.WithLabelValues(ev.Name).Inc()
+	s.m.event(ev.Name).Inc()
 	return ev
 }
 
@@ -323,7 +334,7 @@ func (s *Sensor) reportLoss(handle func(*event.Event)) {
 		s.m.filtered.Add(float64(n))
 	}
 	for _, ev := range s.filter.throttled(s.opts.Host, time.Now()) {
-		s.m.events.WithLabelValues(ev.Name).Inc()
+		s.m.event(ev.Name).Inc()
 		handle(ev)
 	}
 }

@@ -221,7 +221,7 @@ func parallel(ctx context.Context, eng *engine.Engine, printEvents bool, out *js
 		if printEvents {
 			out.write(ev)
 		}
-		events <- ev
+		events <- ev.Clone() // the sensor lends ev only until handle returns
 	}
 	return handle, func() { close(events); <-done }
 }

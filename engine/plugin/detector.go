@@ -110,8 +110,8 @@ func (d *Detector) Events() []string { return d.events }
 // Rules implements engine.Detector.
 func (d *Detector) Rules() []event.Rule { return d.rules }
 
-// Evaluate implements engine.Detector. It queues ev for the plugin and
-// returns; findings are emitted later from another goroutine. It blocks
+// Evaluate implements engine.Detector. It queues a copy of ev for the
+// plugin and returns; findings are emitted later from another goroutine. It blocks
 // only while the queue is full, for at most the plugin timeout. While the
 // plugin is down it drops ev and returns an error wrapping ErrUnavailable.
 func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*event.Finding)) error {
@@ -126,7 +126,7 @@ func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*eve
 	}
 	d.queued.Add(1)
 	select {
-	case d.in <- item{ev: ev, emit: emit}:
+	case d.in <- item{ev: ev.Clone(), emit: emit}: // ev is only lent to Evaluate
 		return nil
 	case <-ctx.Done():
 		d.answered.Add(1)

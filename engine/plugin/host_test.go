@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestExamplePluginEndToEnd(t *testing.T) {
 		t.Fatalf("got %d EX-001 findings, want 1", len(got))
 	}
 	f := got[0]
-	if f.Event != gift || f.Process.PID != 7 || f.Rule.Severity != event.SeverityLow {
+	if !reflect.DeepEqual(f.Event, gift) || f.Process.PID != 7 || f.Rule.Severity != event.SeverityLow {
 		t.Errorf("finding %+v", f)
 	}
 	if f.Data["fd"] != int64(4) || f.Data["flags"] != int64(8) || f.Data["comm"] != "exploit" || f.Data["failed"] != true {

@@ -22,6 +22,13 @@ type Signature interface {
 	// OnEvent inspects ev and calls emit once per finding, with the data
 	// the finding should carry. An error is counted and logged by the host;
 	// it does not stop other signatures.
+	//
+	// ev and emit are valid only until OnEvent returns: the host reuses
+	// the event's memory for later events. Emit before returning, and
+	// keep ev.Clone(), not ev, in state that outlives the call. Integers
+	// and booleans read from ev are copies; strings, lists and objects
+	// are not (strings.Clone a string to keep it). Data given to emit may
+	// hold anything from ev: the host copies it.
 	OnEvent(ev *event.Event, emit func(data map[string]any)) error
 }
 

@@ -240,7 +240,7 @@ func lostExample(t *testing.T) *event.Event {
 			<-gate // hold the reader up until the burst is over
 			if ev.Name == event.NameEventsLost {
 				select {
-				case lost <- ev:
+				case lost <- ev.Clone(): // lent only until the handler returns
 				default:
 				}
 			}

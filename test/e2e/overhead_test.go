@@ -107,9 +107,8 @@ func measureOverhead(b *testing.B, c overheadCase) {
 		// The sensor's cost: built-in signatures, not the Rego pack, whose
 		// throughput engine/rego's benchmark measures.
 		p := startPipelineRules(b, opts, false)
-		p.mu.Lock()
-		p.countName, p.countOnly = c.event, true
-		p.mu.Unlock()
+		p.countName = c.event
+		p.countOnly.Store(true) // publishes countName to the handler
 		before := p.countMine()
 		attached = append(attached, c.loop(b, c.calls))
 		if c.event != "" {
@@ -295,11 +294,7 @@ func median(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func (p *pipeline) countMine() uint64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.mine
-}
+func (p *pipeline) countMine() uint64 { return p.mine.Load() }
 
 // waitCount waits until n of this process's counted events arrived, or no
 // progress is made for two seconds, and returns the count.
@@ -323,9 +318,7 @@ func (p *pipeline) waitCount(tb testing.TB, n uint64) uint64 {
 
 // drainTime is the time between the first and the last event counted.
 func (p *pipeline) drainTime() time.Duration {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.lastSeen.Sub(p.firstSeen)
+	return time.Duration(p.lastSeen.Load() - p.firstSeen.Load())
 }
 
 // attachEmpty attaches programs that do nothing to the enter and exit
