@@ -51,9 +51,7 @@ func benchSendfile(pid uint32) []byte {
 		Uid: 1000, Gid: 1000, F_flags: 0o100000, F_mode: 0x4a801d}
 	r.Out = rawFd{Ino: 5, Type: uint32(tracepointSwFdTypeSW_FD_CHR), Dev: 6, Rdev: 0x103, Mode: 0o20666,
 		F_flags: 0o100001, F_mode: 0x4a801e}
-	copy(rawBytes(&r.PathIn)[:], "/tmp/TestOverhead1234567/001/64k")
-	copy(rawBytes(&r.PathOut)[:], "/dev/null")
-	return rawBytes(r)
+	return xferWithPaths(r, "/tmp/TestOverhead1234567/001/64k", "/dev/null")
 }
 
 // benchSensor is a sensor without eBPF: the user-space half of Run.

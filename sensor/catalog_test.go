@@ -63,12 +63,8 @@ func catalogSamples() map[uint32][][]byte {
 	xfer := func(kind, valid uint32, in, out rawFd, pathIn, pathOut string) []byte {
 		x := &rawXfer{H: header(kind), FdIn: 3, FdOut: -1, OffIn: 0x7000, OffInVal: 4095, OffOut: 0x7008,
 			OffOutVal: -1, Len: ^uint64(0), Flags: 0xffffffff, Valid: valid, In: in, Out: out,
-			PathIn: cPath(pathIn), PathOut: cPath(pathOut), Facts: factDirtyPipeMerge | factDirtyPipeShape}
-		raw := rawBytes(x)
-		if pathOut == "" {
-			raw = raw[:unsafe.Offsetof(x.PathOut)] // the record ends early
-		}
-		return raw
+			Facts: factDirtyPipeMerge | factDirtyPipeShape}
+		return xferWithPaths(x, pathIn, pathOut)
 	}
 	race := func(kind, advice uint32) []byte {
 		r := &rawPageRace{H: header(kindPageRace), Race: kind, Advice: advice, Addr: 0x7f0000001000, Len: 8192,
@@ -83,7 +79,7 @@ func catalogSamples() map[uint32][][]byte {
 	}
 	// Every fd shape on both sides of each transfer, paths where the
 	// kernel walks them (files and devices), offsets valid or not, and
-	// one record cut before an empty path_out.
+	// records that end after their paths.
 	shapes := []struct {
 		fd   rawFd
 		path string
@@ -364,4 +360,13 @@ func TestHooksMatchObject(t *testing.T) {
 			t.Errorf("%s hooks:\n object %v\ncatalog %v", mode, inObject, defined[mode])
 		}
 	}
+}
+
+// xferWithPaths sets the paths of x and returns the record as the kernel
+// sends it: up to the end of the output's path.
+func xferWithPaths(x *rawXfer, in, out string) []byte {
+	x.PathInLen, x.PathOutLen = uint16(len(in)), uint16(len(out))
+	n := copy(rawBytes(&x.Paths), in)
+	copy(rawBytes(&x.Paths)[n:], out)
+	return rawBytes(x)[:int(unsafe.Offsetof(x.Paths))+len(in)+len(out)]
 }

@@ -102,6 +102,21 @@ func TestDecodeRejects(t *testing.T) {
 		{"empty", nil, errShortRecord},
 		{"header only", vm[:unsafe.Sizeof(rawHeader{})], errShortRecord},
 		{"splice cut", func() []byte { h := header(kindSplice); return rawBytes(&h) }(), errShortRecord},
+		{"paths past the record", func() []byte {
+			raw := xferWithPaths(&rawXfer{H: header(kindSendfile)}, "/etc/passwd", "/dev/null")
+			return raw[:len(raw)-1]
+		}(), errShortRecord},
+		{"input path too long", func() []byte {
+			x := &rawXfer{H: header(kindSplice)}
+			raw := xferWithPaths(x, "/a", "")
+			x.PathInLen = uint16(len(x.Paths))
+			return raw
+		}(), errShortRecord},
+		{"output path too long", func() []byte {
+			x := &rawXfer{H: header(kindTee)}
+			x.PathOutLen = uint16(len(x.Paths) / 2)
+			return rawBytes(x)
+		}(), errShortRecord},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,6 +51,8 @@ type fentrySwPathVal struct {
 	Ino  uint64
 	Dev  uint32
 	Gen  uint32
+	Len  uint32
+	Pad  uint32
 	Path [256]int8
 }
 
@@ -120,6 +122,8 @@ type fentrySwTask struct {
 		Ts     uint64
 		Dev    uint32
 		Gen    uint32
+		Len    uint32
+		Pad    uint32
 	}
 	HeldOut struct {
 		_      structs.HostLayout
@@ -129,7 +133,10 @@ type fentrySwTask struct {
 		Ts     uint64
 		Dev    uint32
 		Gen    uint32
+		Len    uint32
+		Pad    uint32
 	}
+	OutPath [256]int8
 }
 
 // Names of all BPF objects in the ELF.

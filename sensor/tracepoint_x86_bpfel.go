@@ -130,6 +130,8 @@ type tracepointSwPathVal struct {
 	Ino  uint64
 	Dev  uint32
 	Gen  uint32
+	Len  uint32
+	Pad  uint32
 	Path [256]int8
 }
 
@@ -210,6 +212,8 @@ type tracepointSwTask struct {
 		Ts     uint64
 		Dev    uint32
 		Gen    uint32
+		Len    uint32
+		Pad    uint32
 	}
 	HeldOut struct {
 		_      structs.HostLayout
@@ -219,7 +223,10 @@ type tracepointSwTask struct {
 		Ts     uint64
 		Dev    uint32
 		Gen    uint32
+		Len    uint32
+		Pad    uint32
 	}
+	OutPath [256]int8
 }
 
 type tracepointSwVmsplice struct {
@@ -259,24 +266,24 @@ type tracepointSwVmsplice struct {
 }
 
 type tracepointSwXfer struct {
-	_         structs.HostLayout
-	H         tracepointSwHeader
-	FdIn      int64
-	FdOut     int64
-	OffIn     uint64
-	OffOut    uint64
-	OffInVal  int64
-	OffOutVal int64
-	Len       uint64
-	Flags     uint32
-	Valid     uint32
-	Facts     uint32
-	Pad       uint32
-	OutPipe   uint64
-	In        tracepointSwFd
-	Out       tracepointSwFd
-	PathIn    [256]int8
-	PathOut   [256]int8
+	_          structs.HostLayout
+	H          tracepointSwHeader
+	FdIn       int64
+	FdOut      int64
+	OffIn      uint64
+	OffOut     uint64
+	OffInVal   int64
+	OffOutVal  int64
+	Len        uint64
+	Flags      uint32
+	Valid      uint32
+	Facts      uint32
+	PathInLen  uint16
+	PathOutLen uint16
+	OutPipe    uint64
+	In         tracepointSwFd
+	Out        tracepointSwFd
+	Paths      [512]int8
 }
 
 // Names of all BPF objects in the ELF.

@@ -16,17 +16,22 @@ type xferBuf struct {
 	comm    [16]byte
 	argv    [xferArgs]event.Arg
 	in, out fdBuf
-	pathv   [2][len(rawXfer{}.PathIn)]byte
+	pathv   [2][len(rawXfer{}.Paths) / 2]byte
 	ints    ints
 }
 
 // xferRecord decodes the record shared by splice, tee and sendfile, and
-// starts its event. The record ends before path_out when that path is
-// empty.
+// starts its event. The record ends after its paths.
 func xferRecord(raw []byte, name string, clk monoClock, mem *decodeMem) (*rawXfer, *xferBuf, error) {
-	r, err := castPrefix[rawXfer](raw, int(unsafe.Offsetof(rawXfer{}.PathOut)))
+	r, err := castPrefix[rawXfer](raw, int(unsafe.Offsetof(rawXfer{}.Paths)))
 	if err != nil {
 		return nil, nil, fmt.Errorf("decode %s: %w", name, err)
+	}
+	limit := len(r.Paths) / 2
+	in, out := int(r.PathInLen), int(r.PathOutLen)
+	if in >= limit || out >= limit || int(unsafe.Offsetof(r.Paths))+in+out > len(raw) {
+		return nil, nil, fmt.Errorf("decode %s: paths of %d and %d bytes in a record of %d: %w",
+			name, in, out, len(raw), errShortRecord)
 	}
 	buf := &mem.xfer
 	buf.ints.n = 0
@@ -34,22 +39,18 @@ func xferRecord(raw []byte, name string, clk monoClock, mem *decodeMem) (*rawXfe
 	return r, buf, nil
 }
 
-// paths returns r's input and output paths, kept in buf. The output path
-// is present only when the record is long enough to hold it.
-func (buf *xferBuf) paths(r *rawXfer, raw []byte) (in, out string) {
-	in = buf.path(0, r.PathIn[:])
-	if len(raw) >= int(unsafe.Sizeof(*r)) {
-		out = buf.path(1, r.PathOut[:])
-	}
-	return in, out
+// paths returns r's input and output paths, kept in buf. xferRecord has
+// checked that the record holds them.
+func (buf *xferBuf) paths(r *rawXfer) (in, out string) {
+	n := int(r.PathInLen)
+	return buf.path(0, r.Paths[:n]), buf.path(1, r.Paths[n:n+int(r.PathOutLen)])
 }
 
 func (buf *xferBuf) path(i int, c []int8) string {
-	n := cLen(c)
-	if n == 0 {
+	if len(c) == 0 {
 		return ""
 	}
-	copy(buf.pathv[i][:], unsafe.Slice((*byte)(unsafe.Pointer(&c[0])), n))
+	n := copy(buf.pathv[i][:], unsafe.Slice((*byte)(unsafe.Pointer(&c[0])), len(c)))
 	return unsafe.String(&buf.pathv[i][0], n)
 }
 
@@ -64,7 +65,7 @@ func decodeSplice(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, erro
 	if err != nil {
 		return nil, err
 	}
-	pin, pout := buf.paths(r, raw)
+	pin, pout := buf.paths(r)
 	a := args{&buf.ev.Args, &buf.ints}
 	buf.side(a, "fd_in", "fd_in_info", r.FdIn, &buf.in, &r.In, pin, &r.H)
 	a.uint("off_in", r.OffIn)
@@ -89,7 +90,7 @@ func decodeTee(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, error) 
 	if err != nil {
 		return nil, err
 	}
-	pin, pout := buf.paths(r, raw)
+	pin, pout := buf.paths(r)
 	a := args{&buf.ev.Args, &buf.ints}
 	buf.side(a, "fd_in", "fd_in_info", r.FdIn, &buf.in, &r.In, pin, &r.H)
 	buf.side(a, "fd_out", "fd_out_info", r.FdOut, &buf.out, &r.Out, pout, &r.H)
@@ -106,7 +107,7 @@ func decodeSendfile(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, er
 	if err != nil {
 		return nil, err
 	}
-	pin, pout := buf.paths(r, raw)
+	pin, pout := buf.paths(r)
 	a := args{&buf.ev.Args, &buf.ints}
 	buf.side(a, "out_fd", "out_fd_info", r.FdOut, &buf.out, &r.Out, pout, &r.H)
 	buf.side(a, "in_fd", "in_fd_info", r.FdIn, &buf.in, &r.In, pin, &r.H)

@@ -70,7 +70,7 @@ enum sw_fd_type {
 	SW_FD_OTHER = 6,   /* directory, symlink, anon inode, ... */
 };
 
-#define SW_PATH_LEN 256
+#define SW_PATH_LEN 256 /* a path's buffer; paths keep their last SW_PATH_LEN - 1 bytes */
 
 /* What a file descriptor referred to at the call, read from the kernel. */
 struct sw_fd {
@@ -155,12 +155,14 @@ struct sw_xfer {
 	__u32 flags;
 	__u32 valid;
 	__u32 facts;     /* SW_FACT_* */
-	__u32 pad;
+	__u16 path_in_len;  /* paths[0, path_in_len) is the input's path */
+	__u16 path_out_len; /* the output's path follows it */
 	__u64 out_pipe;  /* kernel pointer, used at exit and cleared before sending */
 	struct sw_fd in;
 	struct sw_fd out;
-	char path_in[SW_PATH_LEN];
-	char path_out[SW_PATH_LEN]; /* the record ends early when empty */
+	/* Paths of files and devices, without NUL; the record ends after the
+	 * output's path. Each is at most SW_PATH_LEN - 1 bytes. */
+	char paths[2 * SW_PATH_LEN];
 };
 
 /* A vmsplice'd range of a process that the pipe still held when the

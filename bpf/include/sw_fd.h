@@ -206,6 +206,8 @@ struct sw_path_val {
 	__u64 ino; /* a freed dentry's address can be reused by another file: */
 	__u32 dev; /* an entry counts only for the same inode */
 	__u32 gen;
+	__u32 len;
+	__u32 pad;
 	char path[SW_PATH_LEN];
 };
 
@@ -216,28 +218,30 @@ struct {
 	__type(value, struct sw_path_val);
 } sw_paths SEC(".maps");
 
-static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs);
+static __always_inline __u32 sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs);
 
 /* sw_file_path writes the path of f, described by d, into out, a
- * NUL-terminated string, at time now. A path longer than out keeps its
- * end. held says which file's path out already holds; it is updated. */
-static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, struct sw_fd *d,
-					 struct sw_held_path *held, __u64 now)
+ * NUL-terminated string, at time now, and returns its length (0 without
+ * f). A path longer than out keeps its end. held says which file's path
+ * out already holds; it is updated. */
+static __always_inline __u32 sw_file_path(char out[SW_PATH_LEN], struct file *f, struct sw_fd *d,
+					  struct sw_held_path *held, __u64 now)
 {
 	struct sw_path_key key;
 	struct sw_path_val *hit;
+	__u32 len;
 
 	if (!f) {
 		out[0] = 0;
 		held->dentry = 0;
-		return;
+		return 0;
 	}
 	key.dentry = (__u64)SW_RD(f, f_path.dentry);
 	key.mnt = (__u64)SW_RD(f, f_path.mnt);
 	/* The same file as this thread's previous call: nothing to copy. */
 	if (held->dentry == key.dentry && held->mnt == key.mnt && held->ino == d->ino &&
 	    held->dev == d->dev && held->gen == d->generation && now - held->ts < sw_path_ttl_ns)
-		return;
+		return held->len;
 	held->dentry = key.dentry;
 	held->mnt = key.mnt;
 	held->ino = d->ino;
@@ -248,16 +252,18 @@ static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, 
 	    hit->gen == d->generation) {
 		__builtin_memcpy(out, hit->path, SW_PATH_LEN);
 		held->ts = hit->ts;
-		return;
+		held->len = hit->len;
+		return hit->len;
 	}
 	held->ts = now;
-	sw_file_path_walk(out, (struct dentry *)key.dentry, (struct vfsmount *)key.mnt);
+	held->len = len = sw_file_path_walk(out, (struct dentry *)key.dentry, (struct vfsmount *)key.mnt);
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
 	if (hit) {
 		hit->ts = now;
 		hit->ino = d->ino;
 		hit->dev = d->dev;
 		hit->gen = d->generation;
+		hit->len = len;
 		__builtin_memcpy(hit->path, out, SW_PATH_LEN);
 	} else {
 		/* The record's buffer is map memory: insert it as the value's
@@ -270,21 +276,26 @@ static __always_inline void sw_file_path(char out[SW_PATH_LEN], struct file *f, 
 			v->ino = d->ino;
 			v->dev = d->dev;
 			v->gen = d->generation;
+			v->len = len;
 			__builtin_memcpy(v->path, out, SW_PATH_LEN);
 			bpf_map_update_elem(&sw_paths, &key, v, BPF_ANY);
 		}
 	}
+	return len;
 }
 
-static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs)
+/* sw_file_path_walk writes the path of (dentry, vfs) into out, a
+ * NUL-terminated string, and returns its length. */
+static __always_inline __u32 sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs)
 {
 	__u32 zero = 0;
 	struct sw_path_buf *pb = bpf_map_lookup_elem(&sw_pathbuf, &zero);
 	struct sw_walk w;
 	int len;
 
+	out[0] = 0;
 	if (!pb)
-		return;
+		return 0;
 	w.buf = pb->buf;
 	w.d = dentry;
 	w.mnt = sw_real_mount(vfs);
@@ -295,14 +306,16 @@ static __always_inline void sw_file_path_walk(char out[SW_PATH_LEN], struct dent
 	if (len <= 0) {
 		out[0] = '/';
 		out[1] = 0;
-		return;
+		return 1;
 	}
 	if (len > SW_PATH_LEN - 1) {
 		w.pos += len - (SW_PATH_LEN - 1);
 		len = SW_PATH_LEN - 1;
 	}
-	bpf_probe_read_kernel(out, len & (SW_PATH_LEN - 1), &pb->buf[w.pos & (SW_PATH_WORK - 1)]);
+	if (bpf_probe_read_kernel(out, len & (SW_PATH_LEN - 1), &pb->buf[w.pos & (SW_PATH_WORK - 1)]))
+		return 0;
 	out[len & (SW_PATH_LEN - 1)] = 0;
+	return len & (SW_PATH_LEN - 1);
 }
 
 /* sw_can_write reports whether uid/gid may write the file described by d,

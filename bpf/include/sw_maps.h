@@ -64,6 +64,8 @@ struct sw_held_path {
 	__u64 ts; /* when the path was walked */
 	__u32 dev;
 	__u32 gen;
+	__u32 len; /* the path's length */
+	__u32 pad;
 };
 
 /* What the sensor keeps per thread. */
@@ -71,8 +73,9 @@ struct sw_task {
 	union sw_pending p; /* the call in progress */
 	struct sw_track track;
 	struct sw_verdict verdict;
-	struct sw_held_path held_in;  /* p.xfer.path_in */
-	struct sw_held_path held_out; /* p.xfer.path_out */
+	struct sw_held_path held_in;  /* the start of p.xfer.paths */
+	struct sw_held_path held_out; /* out_path */
+	char out_path[SW_PATH_LEN];   /* the output's path, copied after the input's */
 };
 
 /* Records for user space. */

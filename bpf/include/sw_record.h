@@ -29,7 +29,7 @@ static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs
 	if (!t)
 		return 0;
 	r = &t->p.vmsplice;
-	t->held_in.dentry = t->held_out.dentry = 0; /* the record overlaps the paths */
+	t->held_in.dentry = 0; /* the record overlaps the input's path */
 	sw_fill_header(&r->h, SW_KIND_VMSPLICE, task);
 	r->fd = fd;
 	r->uiov = uiov;
@@ -52,12 +52,22 @@ static __always_inline void sw_xfer_fds(struct sw_task *t, struct task_struct *t
 	struct sw_xfer *r = &t->p.xfer;
 	struct file *in = sw_fd_file(task, r->fd_in);
 	struct file *out = sw_fd_file(task, r->fd_out);
+	__u32 in_len, out_len;
 
 	r->facts = 0;
 	sw_fd_fill(&r->in, in);
 	r->out_pipe = (__u64)sw_fd_fill(&r->out, out);
-	sw_file_path(r->path_in, sw_path_wanted(r->in.type) ? in : 0, &r->in, &t->held_in, r->h.ts_enter);
-	sw_file_path(r->path_out, sw_path_wanted(r->out.type) ? out : 0, &r->out, &t->held_out, r->h.ts_enter);
+	in_len = sw_file_path(r->paths, sw_path_wanted(r->in.type) ? in : 0, &r->in, &t->held_in, r->h.ts_enter);
+	out_len = sw_file_path(t->out_path, sw_path_wanted(r->out.type) ? out : 0, &r->out, &t->held_out,
+			       r->h.ts_enter);
+	in_len &= SW_PATH_LEN - 1;
+	out_len &= SW_PATH_LEN - 1;
+	r->path_in_len = in_len;
+	r->path_out_len = 0;
+	/* The output's path follows the input's, so that the record ends
+	 * after the bytes in use. */
+	if (out_len && !bpf_probe_read_kernel(&r->paths[in_len], out_len, t->out_path))
+		r->path_out_len = out_len;
 	/* With a NULL offset the call reads from the file position. */
 	if (in && !r->off_in && r->in.type == SW_FD_FILE) {
 		r->off_in_val = SW_RD(in, f_pos);
@@ -122,13 +132,14 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 }
 
 /* sw_record_size is the number of bytes of p to send: a vmsplice record
- * ends after its last copied segment. */
+ * ends after its last copied segment, a transfer after its paths. */
 static __always_inline __u64 sw_record_size(union sw_pending *p)
 {
 	__u64 n;
 
 	if (p->h.kind != SW_KIND_VMSPLICE)
-		return p->xfer.path_out[0] ? sizeof(p->xfer) : __builtin_offsetof(struct sw_xfer, path_out);
+		return __builtin_offsetof(struct sw_xfer, paths) + (p->xfer.path_in_len & (SW_PATH_LEN - 1)) +
+		       (p->xfer.path_out_len & (SW_PATH_LEN - 1));
 	n = p->vmsplice.read_err ? 0 : p->vmsplice.nr_segs;
 	if (n > SW_IOV_COPY)
 		n = SW_IOV_COPY;
