@@ -55,8 +55,8 @@ func overheadCases() []overheadCase {
 // BenchmarkOverhead times a loop of each call bare, with empty programs on
 // the call's enter and exit tracepoints (the floor of any paired design),
 // and with the full sensor attached (every program and field, ring buffer,
-// user-space decoding and the built-in Go signatures), alternating three
-// times in one run. It reports the ratios of the medians to the bare loop,
+// user-space decoding and the built-in Go signatures), alternating
+// overheadRounds times in one run. It reports the ratios of the medians to the bare loop,
 // the events lost (must be 0) and the events per second the reader
 // sustained.
 //
@@ -87,12 +87,17 @@ func benchScale(tb testing.TB) int {
 	return n
 }
 
+// overheadRounds is how many times each loop runs bare, on the floor and
+// attached, alternated; the medians are compared. Other work on a shared
+// machine slows single runs down, and the median of five shrugs off two.
+const overheadRounds = 5
+
 func measureOverhead(b *testing.B, c overheadCase) {
 	c.calls /= benchScale(b)
 	var bare, floor, attached []time.Duration
 	var lost, missing uint64
 	var rate float64
-	for range 3 {
+	for range overheadRounds {
 		bare = append(bare, c.loop(b, c.calls))
 
 		detach := attachEmpty(b, c.tracepoint)
