@@ -28,6 +28,7 @@ type overheadCase struct {
 	event      string // event name the loop produces
 	calls      int    // calls per loop
 	perIter    int    // events per loop iteration
+	pack       bool   // evaluate the embedded Rego pack too, as `splicewatch run` does
 	filter     func(tb testing.TB) *sensor.Filter
 	// loop runs the calls and returns the elapsed time.
 	loop func(tb testing.TB, n int) time.Duration
@@ -49,6 +50,12 @@ func overheadCases() []overheadCase {
 				b, _ := os.ReadFile("/proc/self/comm")
 				return &sensor.Filter{ExcludeComms: []string{string(b[:len(b)-1])}}
 			}},
+		// What an operator runs: the built-in signatures and the
+		// embedded Rego rule pack.
+		{name: "vmsplice64-pack", tracepoint: "vmsplice", event: event.NameVmsplice, calls: 1_000_000, perIter: 1,
+			pack: true, loop: func(tb testing.TB, n int) time.Duration { return vmspliceLoop(tb, n, 64) }},
+		{name: "sendfile64k-pack", tracepoint: "sendfile64", event: event.NameSendfile, calls: 100_000, perIter: 1,
+			pack: true, loop: sendfileLoop},
 	}
 }
 
@@ -109,9 +116,10 @@ func measureOverhead(b *testing.B, c overheadCase) {
 		if c.filter != nil {
 			opts.Filter = c.filter(b)
 		}
-		// The sensor's cost: built-in signatures, not the Rego pack, whose
-		// throughput engine/rego's benchmark measures.
-		p := startPipelineRules(b, opts, false)
+		// The sensor's cost with the built-in signatures; the -pack cases
+		// add the Rego pack (whose own throughput engine/rego's
+		// benchmark measures).
+		p := startPipelineRules(b, opts, c.pack)
 		p.countName = c.event
 		p.countOnly.Store(true) // publishes countName to the handler
 		before := p.countMine()
