@@ -10,96 +10,154 @@ import (
 	"github.com/splicewatch/splicewatch/event"
 )
 
-// slow marks a value the fast path does not handle; the guard then
-// compares OPA terms instead.
-type slow struct{}
+// rawKind says what a raw value holds.
+type rawKind uint8
+
+const (
+	rawSlow   rawKind = iota // only the comparison of OPA terms can decide
+	rawNull                  // null
+	rawBool                  // b
+	rawInt                   // i: an integer in the int64 range
+	rawUint                  // u: an integer above math.MaxInt64
+	rawString                // s
+	rawList                  // list: a list of argument values
+)
+
+// raw is an input field or a constant in Go form, for the guard's fast
+// path: compared without building OPA terms, and without allocating.
+type raw struct {
+	kind rawKind
+	b    bool
+	i    int64
+	u    uint64
+	s    string
+	list []any
+}
+
+func rawInt64(i int64) raw { return raw{kind: rawInt, i: i} }
+
+func rawUint64(u uint64) raw {
+	if u <= math.MaxInt64 {
+		return raw{kind: rawInt, i: int64(u)}
+	}
+	return raw{kind: rawUint, u: u}
+}
+
+func rawStr(s string) raw { return raw{kind: rawString, s: s} }
+
+// rawOf is an argument value's raw form.
+func rawOf(v any) raw {
+	switch x := v.(type) {
+	case nil:
+		return raw{kind: rawNull}
+	case string:
+		return rawStr(x)
+	case bool:
+		return raw{kind: rawBool, b: x}
+	case int64:
+		return rawInt64(x)
+	case uint64:
+		return rawUint64(x)
+	case []any:
+		return raw{kind: rawList, list: x}
+	}
+	return raw{}
+}
 
 // lookupRaw is lookup without conversion: the Go value at path, for the
-// fields a guard usually compares, or slow{} where only lookup can say.
-func lookupRaw(ev *event.Event, path ast.Ref) (any, bool) {
+// fields a guard usually compares, or a rawSlow value where only lookup
+// can say.
+func lookupRaw(ev *event.Event, path ast.Ref) (raw, bool) {
 	if len(path) == 0 {
-		return slow{}, true
+		return raw{}, true
 	}
 	key, ok := path[0].Value.(ast.String)
 	if !ok {
-		return nil, false
+		return raw{}, false
 	}
 	switch {
 	case key == "args":
-		return rawAny(ev.Args, path[1:])
+		return rawArgs(ev.Args, path[1:])
 	case len(path) > 1:
 		if key == "process" && len(path) == 2 {
 			return rawProcess(&ev.Process, path[1])
 		}
-		return slow{}, true
+		return raw{}, true
 	case key == "name":
-		return ev.Name, true
+		return rawStr(ev.Name), true
 	case key == "ret":
-		return ev.Ret, true
+		return rawInt64(ev.Ret), true
 	}
-	return slow{}, true
+	return raw{}, true
 }
 
-func rawProcess(p *event.Process, k *ast.Term) (any, bool) {
+func rawProcess(p *event.Process, k *ast.Term) (raw, bool) {
 	key, ok := k.Value.(ast.String)
 	if !ok {
-		return nil, false
+		return raw{}, false
 	}
 	switch key {
 	case "pid":
-		return int64(p.PID), true
+		return rawInt64(int64(p.PID)), true
 	case "tid":
-		return int64(p.TID), true
+		return rawInt64(int64(p.TID)), true
 	case "ppid":
-		return int64(p.PPID), true
+		return rawInt64(int64(p.PPID)), true
 	case "uid":
-		return int64(p.UID), true
+		return rawInt64(int64(p.UID)), true
 	case "gid":
-		return int64(p.GID), true
+		return rawInt64(int64(p.GID)), true
 	case "comm":
-		return p.Comm, true
+		return rawStr(p.Comm), true
+	case "exe":
+		return rawStr(p.Exe), p.Exe != "" // omitted when empty
 	}
-	return slow{}, true
+	return raw{}, true
 }
 
-func rawAny(v any, path ast.Ref) (any, bool) {
-	for _, p := range path {
-		var ok bool
+// rawArgs walks the arguments along path.
+func rawArgs(a event.Args, path ast.Ref) (raw, bool) {
+	if len(path) == 0 {
+		return raw{}, true
+	}
+	v, ok := argField(a, path[0])
+	if !ok {
+		return raw{}, false
+	}
+	for _, p := range path[1:] {
 		switch x := v.(type) {
 		case event.Args:
 			v, ok = argField(x, p)
 		case map[string]any:
 			v, ok = field(x, p)
 		default:
-			return slow{}, true
+			return raw{}, true
 		}
 		if !ok {
-			return nil, false
+			return raw{}, false
 		}
 	}
-	switch v.(type) {
-	case int64, uint64, string, bool, []any:
-		return v, true
-	}
-	return slow{}, true
+	return rawOf(v), true
 }
 
-// rawConst is a constant's Go form for the fast path, or slow{}.
-func rawConst(t *ast.Term) any {
+// rawConst is a constant's Go form for the fast path.
+func rawConst(t *ast.Term) raw {
 	switch v := t.Value.(type) {
+	case ast.Null:
+		return raw{kind: rawNull}
 	case ast.String:
-		return string(v)
+		return rawStr(string(v))
 	case ast.Boolean:
-		return bool(v)
+		return raw{kind: rawBool, b: bool(v)}
 	case ast.Number:
 		if i, ok := v.Int64(); ok {
-			return i
+			return rawInt64(i)
 		}
 		if u, err := strconv.ParseUint(string(v), 10, 64); err == nil {
-			return u
+			return rawUint64(u)
 		}
 	}
-	return slow{}
+	return raw{}
 }
 
 // stringSet returns the members of a constant set or array made only of
@@ -128,33 +186,40 @@ func stringSet(t *ast.Term) map[string]struct{} {
 	return out
 }
 
-// fastHold decides c from Go values when both sides are integers, both
-// strings or both booleans, with OPA's semantics; ok is false otherwise.
-func (c *cond) fastHold(a, b any) (result, ok bool) {
+// scalar reports whether r is a null, boolean, number or string.
+func (r *raw) scalar() bool { return r.kind != rawSlow && r.kind != rawList }
+
+// number reports whether r is an integer.
+func (r *raw) number() bool { return r.kind == rawInt || r.kind == rawUint }
+
+// fastHold decides c from Go values with OPA's semantics: any comparison
+// of two integers, two strings, two booleans or two nulls, and equality
+// of scalars of different types; ok is false otherwise.
+func (c *cond) fastHold(a, b *raw) (result, ok bool) {
 	if c.op == ast.Member.Name {
 		return fastMember(a, b, c.b.strs)
 	}
-	var cmp int
-	switch x := a.(type) {
-	case int64, uint64:
-		if !isInt(b) {
-			return false, false
-		}
-		cmp = cmpInt(x, b)
-	case string:
-		y, yok := b.(string)
-		if !yok {
-			return false, false
-		}
-		cmp = strings.Compare(x, y)
-	case bool:
-		y, yok := b.(bool)
-		if !yok {
-			return false, false
-		}
-		cmp = cmpBool(x, y)
-	default:
+	if !a.scalar() || !b.scalar() {
 		return false, false
+	}
+	var cmp int
+	switch {
+	case a.number() && b.number():
+		cmp = cmpRawInt(a, b)
+	case a.kind != b.kind:
+		switch c.op {
+		case ast.Equal.Name, ast.Equality.Name:
+			return false, true
+		case ast.NotEqual.Name:
+			return true, true
+		}
+		return false, false // ordering across types: OPA's term order
+	case a.kind == rawString:
+		cmp = strings.Compare(a.s, b.s)
+	case a.kind == rawBool:
+		cmp = cmpBool(a.b, b.b)
+	case a.kind == rawNull:
+		cmp = 0
 	}
 	switch c.op {
 	case ast.Equal.Name, ast.Equality.Name:
@@ -173,68 +238,49 @@ func (c *cond) fastHold(a, b any) (result, ok bool) {
 	return false, false
 }
 
-func fastMember(x, coll any, strs map[string]struct{}) (result, ok bool) {
+func fastMember(x, coll *raw, strs map[string]struct{}) (result, ok bool) {
 	if strs != nil {
-		switch x.(type) {
-		case string:
-			_, in := strs[x.(string)]
+		switch x.kind {
+		case rawString:
+			_, in := strs[x.s]
 			return in, true
-		case int64, uint64, bool, []any:
-			return false, true // never equal to a string
+		case rawSlow:
+			return false, false
 		}
+		return false, true // never equal to a string
+	}
+	if x.kind != rawString || coll.kind != rawList {
 		return false, false
 	}
-	s, sok := x.(string)
-	list, lok := coll.([]any)
-	if !sok || !lok {
-		return false, false
-	}
-	for _, e := range list {
-		if es, ok := e.(string); ok && es == s {
+	for _, e := range coll.list {
+		if es, ok := e.(string); ok && es == x.s {
 			return true, true
 		}
 	}
 	return false, true
 }
 
-func isInt(v any) bool {
-	switch v.(type) {
-	case int64, uint64:
-		return true
-	}
-	return false
-}
-
-// cmpInt compares two integers, each int64 or uint64.
-func cmpInt(a, b any) int {
-	ai, aNeg := toU(a)
-	bi, bNeg := toU(b)
+// cmpRawInt compares two integers.
+func cmpRawInt(a, b *raw) int {
 	switch {
-	case aNeg && !bNeg:
-		return -1
-	case !aNeg && bNeg:
-		return 1
-	case ai == bi:
-		return 0
-	case ai < bi:
+	case a.kind == rawUint && b.kind == rawUint:
+		return cmpOrdered(a.u, b.u)
+	case a.kind == rawUint:
+		return 1 // above every int64
+	case b.kind == rawUint:
 		return -1
 	}
-	return 1
+	return cmpOrdered(a.i, b.i)
 }
 
-// toU returns |v| ordered for comparison: for negatives, a value that
-// sorts like v among negatives, and neg set.
-func toU(v any) (uint64, bool) {
-	switch x := v.(type) {
-	case int64:
-		if x < 0 {
-			return uint64(x - math.MinInt64), true
-		}
-		return uint64(x), false
-	case uint64:
-		return x, false
+func cmpOrdered[T int64 | uint64](a, b T) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return 0, false
+	return 0
 }
 
 func cmpBool(a, b bool) int {
