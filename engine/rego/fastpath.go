@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -16,128 +17,175 @@ type rawKind uint8
 const (
 	rawSlow   rawKind = iota // only the comparison of OPA terms can decide
 	rawNull                  // null
-	rawBool                  // b
-	rawInt                   // i: an integer in the int64 range
-	rawUint                  // u: an integer above math.MaxInt64
+	rawBool                  // n: 1 for true, 0 for false
+	rawInt                   // n: an integer in the int64 range, as int64
+	rawUint                  // n: an integer above math.MaxInt64
 	rawString                // s
 	rawList                  // list: a list of argument values
 )
 
 // raw is an input field or a constant in Go form, for the guard's fast
 // path: compared without building OPA terms, and without allocating.
+// Input fields are read into a raw the caller holds, which keeps the
+// fast path from copying it around.
 type raw struct {
 	kind rawKind
-	b    bool
-	i    int64
-	u    uint64
+	n    uint64
 	s    string
 	list []any
 }
 
-func rawInt64(i int64) raw { return raw{kind: rawInt, i: i} }
+func rawInt64(i int64) raw { return raw{kind: rawInt, n: uint64(i)} }
 
 func rawUint64(u uint64) raw {
 	if u <= math.MaxInt64 {
-		return raw{kind: rawInt, i: int64(u)}
+		return raw{kind: rawInt, n: u}
 	}
-	return raw{kind: rawUint, u: u}
+	return raw{kind: rawUint, n: u}
+}
+
+func rawBoolean(b bool) raw {
+	if b {
+		return raw{kind: rawBool, n: 1}
+	}
+	return raw{kind: rawBool}
 }
 
 func rawStr(s string) raw { return raw{kind: rawString, s: s} }
 
-// rawOf is an argument value's raw form.
-func rawOf(v any) raw {
+// setInt sets r to the integer i.
+func (r *raw) setInt(i int64) { r.kind, r.n = rawInt, uint64(i) }
+
+// setString sets r to the string s.
+func (r *raw) setString(s string) { r.kind, r.s = rawString, s }
+
+// set sets r to an argument value's raw form.
+func (r *raw) set(v any) {
 	switch x := v.(type) {
 	case nil:
-		return raw{kind: rawNull}
+		r.kind = rawNull
 	case string:
-		return rawStr(x)
+		r.setString(x)
 	case bool:
-		return raw{kind: rawBool, b: x}
+		*r = rawBoolean(x)
 	case int64:
-		return rawInt64(x)
+		r.setInt(x)
 	case uint64:
-		return rawUint64(x)
+		*r = rawUint64(x)
 	case []any:
-		return raw{kind: rawList, list: x}
+		r.kind, r.list = rawList, x
+	default:
+		r.kind = rawSlow
 	}
-	return raw{}
 }
 
-// lookupRaw is lookup without conversion: the Go value at path, for the
-// fields a guard usually compares, or a rawSlow value where only lookup
-// can say.
-func lookupRaw(ev *event.Event, path ast.Ref) (raw, bool) {
+// access reads one input path for the fast path: the top-level field,
+// and below it the keys of nested objects. Each hint remembers where the
+// last event held its key: the sensor writes the arguments of one kind of
+// event in one order, so a lookup rarely scans.
+type access struct {
+	root string
+	// keys are the path after root; slow is set when one is not a
+	// string, which only lookup follows.
+	keys  []string
+	slow  bool
+	hints []atomic.Int32
+}
+
+func newAccess(path ast.Ref) *access {
+	x := &access{}
 	if len(path) == 0 {
-		return raw{}, true
+		x.slow = true
+		return x
 	}
-	key, ok := path[0].Value.(ast.String)
-	if !ok {
-		return raw{}, false
+	root, ok := path[0].Value.(ast.String)
+	x.root, x.slow = string(root), !ok
+	for _, t := range path[1:] {
+		k, ok := t.Value.(ast.String)
+		x.keys = append(x.keys, string(k))
+		x.slow = x.slow || !ok
 	}
-	switch {
-	case key == "args":
-		return rawArgs(ev.Args, path[1:])
-	case len(path) > 1:
-		if key == "process" && len(path) == 2 {
-			return rawProcess(&ev.Process, path[1])
-		}
-		return raw{}, true
-	case key == "name":
-		return rawStr(ev.Name), true
-	case key == "ret":
-		return rawInt64(ev.Ret), true
-	}
-	return raw{}, true
+	x.hints = make([]atomic.Int32, len(x.keys))
+	return x
 }
 
-func rawProcess(p *event.Process, k *ast.Term) (raw, bool) {
-	key, ok := k.Value.(ast.String)
-	if !ok {
-		return raw{}, false
+// read is lookup without conversion: it sets out, a zero raw, to the Go
+// value at the path, for the fields a guard usually compares, or leaves
+// it rawSlow where only lookup can say. It returns false where the path
+// is undefined.
+func (x *access) read(ev *event.Event, out *raw) bool {
+	switch {
+	case x.slow:
+	case x.root == "args":
+		return x.args(ev.Args, out)
+	case len(x.keys) > 0:
+		if x.root == "process" && len(x.keys) == 1 {
+			return readProcess(&ev.Process, x.keys[0], out)
+		}
+	case x.root == "name":
+		out.setString(ev.Name)
+	case x.root == "ret":
+		out.setInt(ev.Ret)
 	}
+	return true
+}
+
+func readProcess(p *event.Process, key string, out *raw) bool {
 	switch key {
 	case "pid":
-		return rawInt64(int64(p.PID)), true
+		out.setInt(int64(p.PID))
 	case "tid":
-		return rawInt64(int64(p.TID)), true
+		out.setInt(int64(p.TID))
 	case "ppid":
-		return rawInt64(int64(p.PPID)), true
+		out.setInt(int64(p.PPID))
 	case "uid":
-		return rawInt64(int64(p.UID)), true
+		out.setInt(int64(p.UID))
 	case "gid":
-		return rawInt64(int64(p.GID)), true
+		out.setInt(int64(p.GID))
 	case "comm":
-		return rawStr(p.Comm), true
+		out.setString(p.Comm)
 	case "exe":
-		return rawStr(p.Exe), p.Exe != "" // omitted when empty
+		out.setString(p.Exe)
+		return p.Exe != "" // omitted when empty
 	}
-	return raw{}, true
+	return true
 }
 
-// rawArgs walks the arguments along path.
-func rawArgs(a event.Args, path ast.Ref) (raw, bool) {
-	if len(path) == 0 {
-		return raw{}, true
+// args walks the arguments along the keys.
+func (x *access) args(a event.Args, out *raw) bool {
+	if len(x.keys) == 0 {
+		return true
 	}
-	v, ok := argField(a, path[0])
-	if !ok {
-		return raw{}, false
-	}
-	for _, p := range path[1:] {
-		switch x := v.(type) {
+	v, ok := x.arg(a, 0)
+	for i := 1; ok && i < len(x.keys); i++ {
+		switch m := v.(type) {
 		case event.Args:
-			v, ok = argField(x, p)
+			v, ok = x.arg(m, i)
 		case map[string]any:
-			v, ok = field(x, p)
+			v, ok = m[x.keys[i]]
 		default:
-			return raw{}, true
-		}
-		if !ok {
-			return raw{}, false
+			return true
 		}
 	}
-	return rawOf(v), true
+	if ok {
+		out.set(v)
+	}
+	return ok
+}
+
+// arg is a.Get(x.keys[i]), trying first where the last event held it.
+func (x *access) arg(a event.Args, i int) (any, bool) {
+	key := x.keys[i]
+	if h := int(x.hints[i].Load()); h < len(a) && a[h].Name == key {
+		return a[h].Value, true
+	}
+	for j := range a {
+		if a[j].Name == key {
+			x.hints[i].Store(int32(j))
+			return a[j].Value, true
+		}
+	}
+	return nil, false
 }
 
 // rawConst is a constant's Go form for the fast path.
@@ -148,7 +196,7 @@ func rawConst(t *ast.Term) raw {
 	case ast.String:
 		return rawStr(string(v))
 	case ast.Boolean:
-		return raw{kind: rawBool, b: bool(v)}
+		return rawBoolean(bool(v))
 	case ast.Number:
 		if i, ok := v.Int64(); ok {
 			return rawInt64(i)
@@ -217,7 +265,7 @@ func (c *cond) fastHold(a, b *raw) (result, ok bool) {
 	case a.kind == rawString:
 		cmp = strings.Compare(a.s, b.s)
 	case a.kind == rawBool:
-		cmp = cmpBool(a.b, b.b)
+		cmp = cmpOrdered(a.n, b.n)
 	case a.kind == rawNull:
 		cmp = 0
 	}
@@ -264,13 +312,13 @@ func fastMember(x, coll *raw, strs map[string]struct{}) (result, ok bool) {
 func cmpRawInt(a, b *raw) int {
 	switch {
 	case a.kind == rawUint && b.kind == rawUint:
-		return cmpOrdered(a.u, b.u)
+		return cmpOrdered(a.n, b.n)
 	case a.kind == rawUint:
 		return 1 // above every int64
 	case b.kind == rawUint:
 		return -1
 	}
-	return cmpOrdered(a.i, b.i)
+	return cmpOrdered(int64(a.n), int64(b.n))
 }
 
 func cmpOrdered[T int64 | uint64](a, b T) int {
@@ -281,14 +329,4 @@ func cmpOrdered[T int64 | uint64](a, b T) int {
 		return 1
 	}
 	return 0
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
 }

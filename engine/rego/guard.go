@@ -35,7 +35,9 @@ type cond struct {
 
 // operand is either an input path or a constant.
 type operand struct {
-	path  ast.Ref // after "input"; nil for a constant
+	path ast.Ref // after "input"; nil for a constant
+	// acc reads path for the fast path.
+	acc   *access
 	value *ast.Term
 	// raw is the constant's Go form for the fast path; strs holds the
 	// members of a constant collection of strings.
@@ -152,6 +154,8 @@ func exprCond(expr *ast.Expr, bound map[ast.Var]operand, consts *constants) (con
 	for _, o := range []*operand{&a, &b} {
 		if o.path == nil {
 			o.raw, o.strs = rawConst(o.value), stringSet(o.value)
+		} else {
+			o.acc = newAccess(o.path)
 		}
 	}
 	return cond{op: op, a: a, b: b}, true
@@ -177,7 +181,8 @@ func objectGetCond(expr *ast.Expr, bound map[ast.Var]operand, consts *constants)
 	if !known {
 		return cond{}, false
 	}
-	a := operand{path: base.path.Append(ast.NewTerm(key)), dflt: ops[2], dfltRaw: rawConst(ops[2])}
+	path := base.path.Append(ast.NewTerm(key))
+	a := operand{path: path, acc: newAccess(path), dflt: ops[2], dfltRaw: rawConst(ops[2])}
 	b := operand{value: ops[3], raw: rawConst(ops[3]), strs: stringSet(ops[3])}
 	return cond{op: ast.Equal.Name, a: a, b: b}, true
 }
@@ -203,6 +208,7 @@ func globCond(expr *ast.Expr, bound map[ast.Var]operand, consts *constants) (con
 		}
 		patterns = []string{string(s)}
 	}
+	subject.acc = newAccess(subject.path)
 	c := cond{op: ast.GlobMatch.Name, a: subject}
 	for _, p := range patterns {
 		// A pattern OPA cannot compile fails at every event: leave it to
@@ -278,15 +284,14 @@ func holdAll(conds []cond, ev *event.Event) bool {
 }
 
 func (c *cond) hold(ev *event.Event) bool {
-	ra, ok := c.a.resolveRaw(ev)
-	if !ok {
+	var ra, rb raw
+	if !c.a.resolveRaw(ev, &ra) {
 		return false
 	}
 	if c.globs != nil {
 		return c.mayGlob(&ra)
 	}
-	rb, ok := c.b.resolveRaw(ev)
-	if !ok {
+	if !c.b.resolveRaw(ev, &rb) {
 		return false
 	}
 	if result, ok := c.fastHold(&ra, &rb); ok {
@@ -346,15 +351,19 @@ func member(x, coll *ast.Term) bool {
 	return false
 }
 
-func (o *operand) resolveRaw(ev *event.Event) (raw, bool) {
-	if o.path == nil {
-		return o.raw, true
+// resolveRaw sets out, a zero raw, to the operand's value for the fast
+// path; it returns false where the operand is undefined.
+func (o *operand) resolveRaw(ev *event.Event, out *raw) bool {
+	switch {
+	case o.path == nil:
+		*out = o.raw
+	case !o.acc.read(ev, out):
+		if o.dflt == nil {
+			return false
+		}
+		*out = o.dfltRaw
 	}
-	v, ok := lookupRaw(ev, o.path)
-	if !ok && o.dflt != nil {
-		return o.dfltRaw, true
-	}
-	return v, ok
+	return true
 }
 
 func (o *operand) resolve(ev *event.Event) (*ast.Term, bool) {
