@@ -288,7 +288,7 @@ func (c *cond) hold(ev *event.Event) bool {
 	if !c.a.resolveRaw(ev, &ra) {
 		return false
 	}
-	if c.globs != nil {
+	if c.op == ast.GlobMatch.Name {
 		return c.mayGlob(&ra)
 	}
 	if !c.b.resolveRaw(ev, &rb) {
