@@ -46,18 +46,27 @@ default_exclude_paths := ["**.pub"]
 # path_types are the fd types the sensor reports a path for.
 path_types := {"file", "chr", "blk"}
 
+# watched_paths are the patterns of the files the rule reports.
+watched_paths := array.concat(lib.setting("spw008_paths", default_paths), lib.setting("spw008_extra_paths", []))
+
 # One definition per input field name, each starting with comparisons the
-# engine turns into a guard: socket and pipe inputs (proxies splicing
-# between sockets) are skipped without evaluating the rule.
+# engine turns into a guard, checked in Go before the rule is evaluated:
+# socket and pipe inputs (proxies splicing between sockets) are skipped,
+# and so are files no watched pattern can match (the guard knows the
+# literal parts of each glob pattern of watched_paths).
 findings contains f if {
 	input.name == "sendfile"
 	input.args.in_fd_info.type in path_types
+	some pattern in watched_paths
+	glob.match(pattern, ["/"], input.args.in_fd_info.path)
 	f := finding(input, input.args.in_fd_info, object.get(input.args, "out_fd_info", {}))
 }
 
 findings contains f if {
 	input.name in {"splice", "tee"}
 	input.args.fd_in_info.type in path_types
+	some pattern in watched_paths
+	glob.match(pattern, ["/"], input.args.fd_in_info.path)
 	f := finding(input, input.args.fd_in_info, object.get(input.args, "fd_out_info", {}))
 }
 
@@ -65,8 +74,7 @@ findings contains f if {
 # watched file; dst is the side it writes to.
 finding(ev, src, dst) := f if {
 	path := src.path
-	patterns := array.concat(lib.setting("spw008_paths", default_paths), lib.setting("spw008_extra_paths", []))
-	matched := {p | some p in patterns; glob.match(p, ["/"], path)}
+	matched := {p | some p in watched_paths; glob.match(p, ["/"], path)}
 	count(matched) > 0
 	not excluded(path)
 	not lib.exempt(ev, "spw008")

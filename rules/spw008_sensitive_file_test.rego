@@ -107,3 +107,11 @@ test_chr_device_found if {
 	some f in spw008.findings with input as ev
 	f.type == "chr"
 }
+
+# A file two patterns match is one finding naming both.
+test_two_patterns_one_finding if {
+	spw008.findings == {{
+		"path": "/etc/shadow", "patterns": ["/etc/**", "/etc/shadow"], "type": "file", "ino": 1234,
+		"out_type": "socket", "out_path": "", "ret": 631,
+	}} with input as sendfile with data.splicewatch.config as {"spw008_extra_paths": ["/etc/**"]}
+}

@@ -3,37 +3,106 @@ package rego
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
-// constResolver returns a function giving the value of a ground data
-// reference, such as data.splicewatch.lib.errno.EPIPE or a setting under
-// data.splicewatch.config, when that value is a scalar that does not
-// depend on input. Guards use it to compare input fields with named
-// constants.
-func constResolver(ctx context.Context, c *ast.Compiler, base []func(*rego.Rego), timeout time.Duration) func(ast.Ref) (*ast.Term, bool) {
-	type result struct {
-		t  *ast.Term
-		ok bool
+// constants resolves, for guards, ground data references whose value does
+// not depend on input, such as data.splicewatch.lib.errno.EPIPE, a setting
+// under data.splicewatch.config or a rule's list of patterns. Each
+// reference is evaluated once.
+type constants struct {
+	ctx     context.Context
+	c       *ast.Compiler
+	base    []func(*rego.Rego)
+	timeout time.Duration
+	cache   map[string]constant
+	globs   map[string]bool
+}
+
+// constant is a reference's value, as a guard can use it.
+type constant struct {
+	scalar *ast.Term // a null, boolean, number or string
+	strs   []string  // the members of an array or set of strings
+}
+
+func newConstants(ctx context.Context, c *ast.Compiler, base []func(*rego.Rego), timeout time.Duration) *constants {
+	return &constants{ctx: ctx, c: c, base: base, timeout: timeout, cache: map[string]constant{}, globs: map[string]bool{}}
+}
+
+// scalar returns ref's value when it is a scalar, which survives the
+// round trip through Go values exactly.
+func (k *constants) scalar(ref ast.Ref) (*ast.Term, bool) {
+	v := k.get(ref)
+	return v.scalar, v.scalar != nil
+}
+
+// members returns the members of ref's value when it is an array or a set
+// of strings: the values `x := ref[_]` binds x to.
+func (k *constants) members(ref ast.Ref) ([]string, bool) {
+	v := k.get(ref)
+	return v.strs, v.strs != nil
+}
+
+func (k *constants) get(ref ast.Ref) constant {
+	if k == nil {
+		return constant{}
 	}
-	cache := map[string]result{}
-	return func(ref ast.Ref) (*ast.Term, bool) {
-		key := ref.String()
-		if r, seen := cache[key]; seen {
-			return r.t, r.ok
-		}
-		var r result
-		if !readsInput(c, ref) {
-			if v, err := evalConst(ctx, base, ref, timeout); err == nil {
-				r.t, r.ok = scalarTerm(v)
-			}
-		}
-		cache[key] = r
-		return r.t, r.ok
+	key := ref.String()
+	if v, seen := k.cache[key]; seen {
+		return v
 	}
+	var v constant
+	if !readsInput(k.c, ref) {
+		if x, err := evalConst(k.ctx, k.base, ref, k.timeout); err == nil {
+			v.scalar, _ = scalarTerm(x)
+			v.strs = stringList(x)
+		}
+	}
+	k.cache[key] = v
+	return v
+}
+
+// validGlob reports whether OPA's glob.match compiles pattern. Only a
+// character class, an alternation or an escape can be malformed.
+func (k *constants) validGlob(pattern string) bool {
+	if !strings.ContainsAny(pattern, "[{\\") {
+		return true
+	}
+	if k == nil {
+		return false
+	}
+	if ok, seen := k.globs[pattern]; seen {
+		return ok
+	}
+	ctx, cancel := context.WithTimeout(k.ctx, k.timeout)
+	defer cancel()
+	query := fmt.Sprintf("glob.match(%s, null, \"\")", ast.StringTerm(pattern))
+	_, err := rego.New(rego.Query(query), rego.StrictBuiltinErrors(true)).Eval(ctx)
+	k.globs[pattern] = err == nil
+	return err == nil
+}
+
+// stringList returns the strings of a query result that is a list of
+// strings (an array or a set), or nil.
+func stringList(v any) []string {
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		s, ok := x.(string)
+		if !ok {
+			return nil
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // readsInput reports whether any rule ref depends on, directly or through

@@ -113,12 +113,12 @@ func (d *Detector) Info() []RuleInfo {
 
 // Evaluate implements engine.Detector. It is EvaluateBatch with one event.
 func (d *Detector) Evaluate(ctx context.Context, ev *event.Event, emit func(*event.Finding)) (err error) {
-	// The live path: one event at a time, usually matching nothing. Skip
-	// the batch bookkeeping.
-	if _, ok := d.byEvent[ev.Name]; !ok {
+	// The live path: one event at a time, usually matching nothing. The
+	// guards say so before anything is allocated.
+	b, ok := d.byEvent[ev.Name]
+	if !ok || !b.mayMatch(ev) {
 		return nil
 	}
-	// newPlan runs the guards before allocating anything.
 	return d.EvaluateBatch(ctx, []*event.Event{ev}, emit)
 }
 

@@ -17,9 +17,10 @@
 //
 // Two load-time steps keep that cheap. A guard, derived by partial
 // evaluation of the rule with input unknown, holds the comparisons of
-// input fields with constants that any match requires; it is checked in
-// Go, and an event no rule's guard lets through is neither converted nor
-// evaluated. A rule that reads the event only through input is copied
+// input fields with constants, and the glob.match calls of input fields
+// with constant patterns, that any match requires; it is checked in Go,
+// without allocating, and an event no rule's guard lets through is
+// neither converted nor evaluated. A rule that reads the event only through input is copied
 // into the batch query with input replaced by the event, instead of being
 // evaluated under `with input`.
 //

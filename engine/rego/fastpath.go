@@ -4,102 +4,208 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/splicewatch/splicewatch/event"
 )
 
-// slow marks a value the fast path does not handle; the guard then
-// compares OPA terms instead.
-type slow struct{}
+// rawKind says what a raw value holds.
+type rawKind uint8
 
-// lookupRaw is lookup without conversion: the Go value at path, for the
-// fields a guard usually compares, or slow{} where only lookup can say.
-func lookupRaw(ev *event.Event, path ast.Ref) (any, bool) {
-	if len(path) == 0 {
-		return slow{}, true
-	}
-	key, ok := path[0].Value.(ast.String)
-	if !ok {
-		return nil, false
-	}
-	switch {
-	case key == "args":
-		return rawAny(ev.Args, path[1:])
-	case len(path) > 1:
-		if key == "process" && len(path) == 2 {
-			return rawProcess(&ev.Process, path[1])
-		}
-		return slow{}, true
-	case key == "name":
-		return ev.Name, true
-	case key == "ret":
-		return ev.Ret, true
-	}
-	return slow{}, true
+const (
+	rawSlow   rawKind = iota // only the comparison of OPA terms can decide
+	rawNull                  // null
+	rawBool                  // n: 1 for true, 0 for false
+	rawInt                   // n: an integer in the int64 range, as int64
+	rawUint                  // n: an integer above math.MaxInt64
+	rawString                // s
+	rawList                  // list: a list of argument values
+)
+
+// raw is an input field or a constant in Go form, for the guard's fast
+// path: compared without building OPA terms, and without allocating.
+// Input fields are read into a raw the caller holds, which keeps the
+// fast path from copying it around.
+type raw struct {
+	kind rawKind
+	n    uint64
+	s    string
+	list []any
 }
 
-func rawProcess(p *event.Process, k *ast.Term) (any, bool) {
-	key, ok := k.Value.(ast.String)
-	if !ok {
-		return nil, false
+func rawInt64(i int64) raw { return raw{kind: rawInt, n: uint64(i)} }
+
+func rawUint64(u uint64) raw {
+	if u <= math.MaxInt64 {
+		return raw{kind: rawInt, n: u}
 	}
+	return raw{kind: rawUint, n: u}
+}
+
+func rawBoolean(b bool) raw {
+	if b {
+		return raw{kind: rawBool, n: 1}
+	}
+	return raw{kind: rawBool}
+}
+
+func rawStr(s string) raw { return raw{kind: rawString, s: s} }
+
+// setInt sets r to the integer i.
+func (r *raw) setInt(i int64) { r.kind, r.n = rawInt, uint64(i) }
+
+// setString sets r to the string s.
+func (r *raw) setString(s string) { r.kind, r.s = rawString, s }
+
+// set sets r to an argument value's raw form.
+func (r *raw) set(v any) {
+	switch x := v.(type) {
+	case nil:
+		r.kind = rawNull
+	case string:
+		r.setString(x)
+	case bool:
+		*r = rawBoolean(x)
+	case int64:
+		r.setInt(x)
+	case uint64:
+		*r = rawUint64(x)
+	case []any:
+		r.kind, r.list = rawList, x
+	default:
+		r.kind = rawSlow
+	}
+}
+
+// access reads one input path for the fast path: the top-level field,
+// and below it the keys of nested objects. Each hint remembers where the
+// last event held its key: the sensor writes the arguments of one kind of
+// event in one order, so a lookup rarely scans.
+type access struct {
+	root string
+	// keys are the path after root; slow is set when one is not a
+	// string, which only lookup follows.
+	keys  []string
+	slow  bool
+	hints []atomic.Int32
+}
+
+func newAccess(path ast.Ref) *access {
+	x := &access{}
+	if len(path) == 0 {
+		x.slow = true
+		return x
+	}
+	root, ok := path[0].Value.(ast.String)
+	x.root, x.slow = string(root), !ok
+	for _, t := range path[1:] {
+		k, ok := t.Value.(ast.String)
+		x.keys = append(x.keys, string(k))
+		x.slow = x.slow || !ok
+	}
+	x.hints = make([]atomic.Int32, len(x.keys))
+	return x
+}
+
+// read is lookup without conversion: it sets out, a zero raw, to the Go
+// value at the path, for the fields a guard usually compares, or leaves
+// it rawSlow where only lookup can say. It returns false where the path
+// is undefined.
+func (x *access) read(ev *event.Event, out *raw) bool {
+	switch {
+	case x.slow:
+	case x.root == "args":
+		return x.args(ev.Args, out)
+	case len(x.keys) > 0:
+		if x.root == "process" && len(x.keys) == 1 {
+			return readProcess(&ev.Process, x.keys[0], out)
+		}
+	case x.root == "name":
+		out.setString(ev.Name)
+	case x.root == "ret":
+		out.setInt(ev.Ret)
+	}
+	return true
+}
+
+func readProcess(p *event.Process, key string, out *raw) bool {
 	switch key {
 	case "pid":
-		return int64(p.PID), true
+		out.setInt(int64(p.PID))
 	case "tid":
-		return int64(p.TID), true
+		out.setInt(int64(p.TID))
 	case "ppid":
-		return int64(p.PPID), true
+		out.setInt(int64(p.PPID))
 	case "uid":
-		return int64(p.UID), true
+		out.setInt(int64(p.UID))
 	case "gid":
-		return int64(p.GID), true
+		out.setInt(int64(p.GID))
 	case "comm":
-		return p.Comm, true
+		out.setString(p.Comm)
+	case "exe":
+		out.setString(p.Exe)
+		return p.Exe != "" // omitted when empty
 	}
-	return slow{}, true
+	return true
 }
 
-func rawAny(v any, path ast.Ref) (any, bool) {
-	for _, p := range path {
-		var ok bool
-		switch x := v.(type) {
+// args walks the arguments along the keys.
+func (x *access) args(a event.Args, out *raw) bool {
+	if len(x.keys) == 0 {
+		return true
+	}
+	v, ok := x.arg(a, 0)
+	for i := 1; ok && i < len(x.keys); i++ {
+		switch m := v.(type) {
 		case event.Args:
-			v, ok = argField(x, p)
+			v, ok = x.arg(m, i)
 		case map[string]any:
-			v, ok = field(x, p)
+			v, ok = m[x.keys[i]]
 		default:
-			return slow{}, true
-		}
-		if !ok {
-			return nil, false
+			return true
 		}
 	}
-	switch v.(type) {
-	case int64, uint64, string, bool, []any:
-		return v, true
+	if ok {
+		out.set(v)
 	}
-	return slow{}, true
+	return ok
 }
 
-// rawConst is a constant's Go form for the fast path, or slow{}.
-func rawConst(t *ast.Term) any {
+// arg is a.Get(x.keys[i]), trying first where the last event held it.
+func (x *access) arg(a event.Args, i int) (any, bool) {
+	key := x.keys[i]
+	if h := int(x.hints[i].Load()); h < len(a) && a[h].Name == key {
+		return a[h].Value, true
+	}
+	for j := range a {
+		if a[j].Name == key {
+			x.hints[i].Store(int32(j))
+			return a[j].Value, true
+		}
+	}
+	return nil, false
+}
+
+// rawConst is a constant's Go form for the fast path.
+func rawConst(t *ast.Term) raw {
 	switch v := t.Value.(type) {
+	case ast.Null:
+		return raw{kind: rawNull}
 	case ast.String:
-		return string(v)
+		return rawStr(string(v))
 	case ast.Boolean:
-		return bool(v)
+		return rawBoolean(bool(v))
 	case ast.Number:
 		if i, ok := v.Int64(); ok {
-			return i
+			return rawInt64(i)
 		}
 		if u, err := strconv.ParseUint(string(v), 10, 64); err == nil {
-			return u
+			return rawUint64(u)
 		}
 	}
-	return slow{}
+	return raw{}
 }
 
 // stringSet returns the members of a constant set or array made only of
@@ -128,33 +234,40 @@ func stringSet(t *ast.Term) map[string]struct{} {
 	return out
 }
 
-// fastHold decides c from Go values when both sides are integers, both
-// strings or both booleans, with OPA's semantics; ok is false otherwise.
-func (c *cond) fastHold(a, b any) (result, ok bool) {
+// scalar reports whether r is a null, boolean, number or string.
+func (r *raw) scalar() bool { return r.kind != rawSlow && r.kind != rawList }
+
+// number reports whether r is an integer.
+func (r *raw) number() bool { return r.kind == rawInt || r.kind == rawUint }
+
+// fastHold decides c from Go values with OPA's semantics: any comparison
+// of two integers, two strings, two booleans or two nulls, and equality
+// of scalars of different types; ok is false otherwise.
+func (c *cond) fastHold(a, b *raw) (result, ok bool) {
 	if c.op == ast.Member.Name {
 		return fastMember(a, b, c.b.strs)
 	}
-	var cmp int
-	switch x := a.(type) {
-	case int64, uint64:
-		if !isInt(b) {
-			return false, false
-		}
-		cmp = cmpInt(x, b)
-	case string:
-		y, yok := b.(string)
-		if !yok {
-			return false, false
-		}
-		cmp = strings.Compare(x, y)
-	case bool:
-		y, yok := b.(bool)
-		if !yok {
-			return false, false
-		}
-		cmp = cmpBool(x, y)
-	default:
+	if !a.scalar() || !b.scalar() {
 		return false, false
+	}
+	var cmp int
+	switch {
+	case a.number() && b.number():
+		cmp = cmpRawInt(a, b)
+	case a.kind != b.kind:
+		switch c.op {
+		case ast.Equal.Name, ast.Equality.Name:
+			return false, true
+		case ast.NotEqual.Name:
+			return true, true
+		}
+		return false, false // ordering across types: OPA's term order
+	case a.kind == rawString:
+		cmp = strings.Compare(a.s, b.s)
+	case a.kind == rawBool:
+		cmp = cmpOrdered(a.n, b.n)
+	case a.kind == rawNull:
+		cmp = 0
 	}
 	switch c.op {
 	case ast.Equal.Name, ast.Equality.Name:
@@ -173,76 +286,47 @@ func (c *cond) fastHold(a, b any) (result, ok bool) {
 	return false, false
 }
 
-func fastMember(x, coll any, strs map[string]struct{}) (result, ok bool) {
+func fastMember(x, coll *raw, strs map[string]struct{}) (result, ok bool) {
 	if strs != nil {
-		switch x.(type) {
-		case string:
-			_, in := strs[x.(string)]
+		switch x.kind {
+		case rawString:
+			_, in := strs[x.s]
 			return in, true
-		case int64, uint64, bool, []any:
-			return false, true // never equal to a string
+		case rawSlow:
+			return false, false
 		}
+		return false, true // never equal to a string
+	}
+	if x.kind != rawString || coll.kind != rawList {
 		return false, false
 	}
-	s, sok := x.(string)
-	list, lok := coll.([]any)
-	if !sok || !lok {
-		return false, false
-	}
-	for _, e := range list {
-		if es, ok := e.(string); ok && es == s {
+	for _, e := range coll.list {
+		if es, ok := e.(string); ok && es == x.s {
 			return true, true
 		}
 	}
 	return false, true
 }
 
-func isInt(v any) bool {
-	switch v.(type) {
-	case int64, uint64:
-		return true
+// cmpRawInt compares two integers.
+func cmpRawInt(a, b *raw) int {
+	switch {
+	case a.kind == rawUint && b.kind == rawUint:
+		return cmpOrdered(a.n, b.n)
+	case a.kind == rawUint:
+		return 1 // above every int64
+	case b.kind == rawUint:
+		return -1
 	}
-	return false
+	return cmpOrdered(int64(a.n), int64(b.n))
 }
 
-// cmpInt compares two integers, each int64 or uint64.
-func cmpInt(a, b any) int {
-	ai, aNeg := toU(a)
-	bi, bNeg := toU(b)
+func cmpOrdered[T int64 | uint64](a, b T) int {
 	switch {
-	case aNeg && !bNeg:
+	case a < b:
 		return -1
-	case !aNeg && bNeg:
+	case a > b:
 		return 1
-	case ai == bi:
-		return 0
-	case ai < bi:
-		return -1
 	}
-	return 1
-}
-
-// toU returns |v| ordered for comparison: for negatives, a value that
-// sorts like v among negatives, and neg set.
-func toU(v any) (uint64, bool) {
-	switch x := v.(type) {
-	case int64:
-		if x < 0 {
-			return uint64(x - math.MinInt64), true
-		}
-		return uint64(x), false
-	case uint64:
-		return x, false
-	}
-	return 0, false
-}
-
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
+	return 0
 }

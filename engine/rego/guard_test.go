@@ -150,20 +150,21 @@ func TestLookupMatchesEventValue(t *testing.T) {
 	}
 }
 
-func TestCmpInt(t *testing.T) {
+func TestCmpRawInt(t *testing.T) {
 	for _, tc := range []struct {
-		a, b any
+		a, b raw
 		want int
 	}{
-		{int64(-5), int64(-4), -1},
-		{int64(-4), int64(-5), 1},
-		{int64(-1), uint64(18446744073709551615), -1},
-		{uint64(18446744073709551615), int64(9223372036854775807), 1},
-		{int64(7), uint64(7), 0},
-		{int64(-9223372036854775808), int64(-1), -1},
+		{rawInt64(-5), rawInt64(-4), -1},
+		{rawInt64(-4), rawInt64(-5), 1},
+		{rawInt64(-1), rawUint64(18446744073709551615), -1},
+		{rawUint64(18446744073709551615), rawInt64(9223372036854775807), 1},
+		{rawUint64(18446744073709551615), rawUint64(9223372036854775808), 1},
+		{rawInt64(7), rawUint64(7), 0},
+		{rawInt64(-9223372036854775808), rawInt64(-1), -1},
 	} {
-		if got := cmpInt(tc.a, tc.b); got != tc.want {
-			t.Errorf("cmpInt(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
+		if got := cmpRawInt(&tc.a, &tc.b); got != tc.want {
+			t.Errorf("cmpRawInt(%v, %v) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

@@ -105,7 +105,7 @@ func build(ctx context.Context, mods map[string]*ast.Module, o *Options) (*Detec
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	consts := constResolver(ctx, c, base, timeout)
+	consts := newConstants(ctx, c, base, timeout)
 	for _, r := range rules {
 		if err := r.describe(ctx, base, timeout); err != nil {
 			errs = append(errs, err.(*Error))

@@ -17,7 +17,7 @@ const maxGuardAlternatives = 16
 // settings from data.splicewatch.config) and gives the rule's ways to
 // match as plain bodies. When that fails, the compiled bodies of the
 // findings rule are used directly.
-func ruleGuard(ctx context.Context, c *ast.Compiler, base []func(*rego.Rego), r *rule, consts func(ast.Ref) (*ast.Term, bool), timeout time.Duration) *guard {
+func ruleGuard(ctx context.Context, c *ast.Compiler, base []func(*rego.Rego), r *rule, consts *constants, timeout time.Duration) *guard {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	findings := r.pkg.Append(ast.StringTerm("findings"))

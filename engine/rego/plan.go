@@ -49,11 +49,26 @@ func (b *batch) newPlan(evs []*event.Event) *plan {
 
 // anyPasses reports whether some rule of b may match some event of evs.
 func (b *batch) anyPasses(evs []*event.Event) bool {
+	for _, ev := range evs {
+		if b.mayMatch(ev) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayMatch reports whether some rule of b may match ev. A panic, which
+// hostile input must not turn into a crash of the sensor, says yes: the
+// evaluation that follows recovers and reports it.
+func (b *batch) mayMatch(ev *event.Event) (may bool) {
+	defer func() {
+		if recover() != nil {
+			may = true
+		}
+	}()
 	for _, r := range b.rules {
-		for _, ev := range evs {
-			if r.guard.pass(ev) && r.selects(ev) {
-				return true
-			}
+		if r.guard.pass(ev) && r.selects(ev) {
+			return true
 		}
 	}
 	return false
