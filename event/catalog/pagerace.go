@@ -45,7 +45,8 @@ func pageRace() Event {
 				Description: "`overlap_end` - `overlap_start`: the bytes of vmspliced memory affected."},
 			{Name: "since_ns", Type: TypeUint64, Tags: d,
 				Description: "Nanoseconds since the vmsplice that placed the range in the pipe. Never more than the " +
-					"watch window (10 s by default)."},
+					"watch window (10 s by default). A thread that vmsplices the same range into the same pipe " +
+					"again and again refreshes the time at most every 10 ms, so it may be up to 10 ms longer."},
 			{Name: "vmsplice_start", Type: TypeAddress, Tags: []Tag{TagDerived, TagUser},
 				Description: "The start of the watched range: `range_start` of the vmsplice, computed from the iovec " +
 					"the sensor read at that call's entry."},
