@@ -1,7 +1,9 @@
 package sensor
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"fmt"
 	"os"
 	"path"
@@ -38,7 +40,15 @@ type Filter struct {
 	// SensitivePaths are files (glob patterns) whose transfers are never
 	// filtered or throttled.
 	SensitivePaths []string `yaml:"sensitive_paths"`
+	// SensitiveRefresh is how often SensitivePaths are globbed again: the
+	// kernel knows the files by device and inode, which change when a file
+	// is replaced (passwd rewrites /etc/shadow) or created. Default 30s;
+	// negative: never.
+	SensitiveRefresh time.Duration `yaml:"sensitive_refresh"`
 }
+
+// defaultSensitiveRefresh is Filter.SensitiveRefresh when unset.
+const defaultSensitiveRefresh = 30 * time.Second
 
 // DefaultSensitivePaths are files whose movement by splice, tee or
 // sendfile is always reported.
@@ -83,6 +93,8 @@ type filterState struct {
 	exclCg   *ebpf.Map
 	rates    *ebpf.Map
 	config   *ebpf.Map // sw_config: [0] is the configuration generation
+	sens     *ebpf.Map // sw_sensitive
+	known    map[tracepointSwFileKey]bool // what sens holds
 	mu       sync.Mutex
 	gen      uint32            // the generation last written to config
 	reported map[uint32]uint64 // throttled totals already reported, by tgid
@@ -95,7 +107,8 @@ func kernelDev(dev uint64) uint32 {
 // setupFilter fills the filter maps of coll from cfg.
 func setupFilter(cfg *Filter, coll *ebpf.Collection) (*filterState, error) {
 	st := &filterState{cfg: cfg, exclPid: coll.Maps["sw_excl_pid"], exclCg: coll.Maps["sw_excl_cgroup"],
-		rates: coll.Maps["sw_rates"], config: coll.Maps["sw_config"], reported: map[uint32]uint64{}}
+		rates: coll.Maps["sw_rates"], config: coll.Maps["sw_config"], sens: coll.Maps["sw_sensitive"],
+		known: map[tracepointSwFileKey]bool{}, reported: map[uint32]uint64{}}
 	one := uint8(1)
 	for _, c := range cfg.ExcludeComms {
 		var key tracepointSwCommKey
@@ -121,22 +134,8 @@ func setupFilter(cfg *Filter, coll *ebpf.Collection) (*filterState, error) {
 			return nil, fmt.Errorf("exclude cgroup %s: %w", cg, err)
 		}
 	}
-	patterns := cfg.SensitivePaths
-	if patterns == nil {
-		patterns = DefaultSensitivePaths
-	}
-	for _, pat := range patterns {
-		matches, _ := filepath.Glob(pat)
-		for _, m := range matches {
-			var s unix.Stat_t
-			if unix.Stat(m, &s) != nil {
-				continue
-			}
-			key := tracepointSwFileKey{Ino: s.Ino, Dev: kernelDev(s.Dev)}
-			if err := coll.Maps["sw_sensitive"].Put(key, one); err != nil {
-				return nil, fmt.Errorf("sensitive path %s: %w", m, err)
-			}
-		}
+	if err := st.refreshSensitive(); err != nil {
+		return nil, err
 	}
 	// Processes already running.
 	if dirs, err := os.ReadDir("/proc"); err == nil {
@@ -151,6 +150,67 @@ func setupFilter(cfg *Filter, coll *ebpf.Collection) (*filterState, error) {
 		return nil, err
 	}
 	return st, nil
+}
+
+// refreshSensitive globs the sensitive paths and brings the kernel's set
+// of sensitive files up to date: files created or replaced since the last
+// call are added, files gone are removed.
+func (st *filterState) refreshSensitive() error {
+	patterns := st.cfg.SensitivePaths
+	if patterns == nil {
+		patterns = DefaultSensitivePaths
+	}
+	now := map[tracepointSwFileKey]bool{}
+	for _, pat := range patterns {
+		matches, _ := filepath.Glob(pat) // Validate checked the pattern
+		for _, m := range matches {
+			var s unix.Stat_t
+			if unix.Stat(m, &s) == nil {
+				now[tracepointSwFileKey{Ino: s.Ino, Dev: kernelDev(s.Dev)}] = true
+			}
+		}
+	}
+	changed := false
+	for key := range now {
+		if st.known[key] {
+			continue
+		}
+		if err := st.sens.Put(key, uint8(1)); err != nil {
+			return fmt.Errorf("sensitive file (dev %#x, inode %d): %w", key.Dev, key.Ino, err)
+		}
+		st.known[key] = true
+		changed = true
+	}
+	for key := range st.known {
+		if now[key] {
+			continue
+		}
+		if err := st.sens.Delete(key); err != nil && !errors.Is(err, ebpf.ErrKeyNotExist) {
+			return fmt.Errorf("forget sensitive file (dev %#x, inode %d): %w", key.Dev, key.Ino, err)
+		}
+		delete(st.known, key)
+		changed = true
+	}
+	if changed && st.gen != 0 {
+		return st.bump()
+	}
+	return nil
+}
+
+// refreshEvery calls refreshSensitive every interval until ctx ends.
+func (st *filterState) refreshEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := st.refreshSensitive(); err != nil {
+				log.Warn("refresh sensitive files", "error", err)
+			}
+		}
+	}
 }
 
 // bump starts a new configuration generation, which voids the verdicts

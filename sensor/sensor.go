@@ -237,6 +237,23 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	defer stop()
 	lossTick := time.NewTicker(s.opts.LossInterval)
 	defer lossTick.Stop()
+	if s.filter != nil {
+		every := s.filter.cfg.SensitiveRefresh
+		if every == 0 {
+			every = defaultSensitiveRefresh
+		}
+		if every > 0 {
+			// The refresh writes maps: it ends before Run returns, so
+			// before Close can close them.
+			rctx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				s.filter.refreshEvery(rctx, every, s.opts.Logger)
+			}()
+			defer func() { cancel(); <-done }()
+		}
+	}
 
 	// Room for the largest record, so that decoders can view records in
 	// place instead of copying them.

@@ -97,6 +97,56 @@ func TestFilterExcludedProcess(t *testing.T) {
 	}
 }
 
+// TestFilterSensitiveRefresh checks that files matching the sensitive
+// patterns after the start (a file replaced by rename, as passwd does with
+// /etc/shadow, and a new file) are kept for an excluded process once the
+// patterns are globbed again.
+func TestFilterSensitiveRefresh(t *testing.T) {
+	dir := t.TempDir()
+	replaced := filepath.Join(dir, "secret-replaced")
+	plain := filepath.Join(dir, "plain")
+	for _, f := range []string{replaced, plain} {
+		if err := os.WriteFile(f, make([]byte, 4096), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := startPipeline(t, &sensor.Options{Filter: &sensor.Filter{
+		ExcludeComms:     []string{selfComm(t)},
+		SensitivePaths:   []string{filepath.Join(dir, "secret-*")},
+		SensitiveRefresh: 100 * time.Millisecond,
+	}})
+	tid := thread(t)
+	// Replace the file with a new inode, and create another one.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.WriteFile(tmp, make([]byte, 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, replaced); err != nil {
+		t.Fatal(err)
+	}
+	created := filepath.Join(dir, "secret-created")
+	if err := os.WriteFile(created, make([]byte, 4096), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // several refreshes
+	sendfileToNull(t, plain, 5)        // dropped: excluded, not sensitive
+	sendfileToNull(t, replaced, 1)
+	sendfileToNull(t, created, 1)
+	mine := func(ev *event.Event) bool { return ev.Name == event.NameSendfile && ev.Process.TID == tid }
+	p.waitFor(t, "the sensitive sendfiles", func([]*event.Event) bool { return len(p.findAll(mine)) >= 2 })
+	time.Sleep(300 * time.Millisecond)
+	got := map[string]int{}
+	for _, ev := range p.findAll(mine) {
+		info, _ := ev.Args.Object("in_fd_info")
+		path, _ := info.String("path")
+		got[path]++
+	}
+	want := map[string]int{replaced: 1, created: 1}
+	if len(got) != len(want) || got[replaced] != 1 || got[created] != 1 {
+		t.Errorf("sendfile events by path: %v, want %v", got, want)
+	}
+}
+
 // TestFilterVerdictFollowsComm checks that the kernel's per-thread cache of
 // the exclusion verdict follows a thread that renames itself into and out
 // of an excluded comm.

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestLoadConfigFilter(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		yaml    string
+		refresh time.Duration
+		wantErr bool
+	}{
+		{"default", "sensor:\n  filter:\n    exclude_comms: [nginx]\n", 0, false},
+		{"duration", "sensor:\n  filter:\n    sensitive_refresh: 45s\n", 45 * time.Second, false},
+		{"never", "sensor:\n  filter:\n    sensitive_refresh: -1s\n", -time.Second, false},
+		{"not a duration", "sensor:\n  filter:\n    sensitive_refresh: often\n", 0, true},
+		{"unknown key", "sensor:\n  filter:\n    sensitive_refres: 45s\n", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			cfg := defaultConfig()
+			err := loadConfig(path, &cfg)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("loadConfig: %v, want error %v", err, tc.wantErr)
+			}
+			if err == nil && cfg.Sensor.Filter.SensitiveRefresh != tc.refresh {
+				t.Errorf("sensitive_refresh = %v, want %v", cfg.Sensor.Filter.SensitiveRefresh, tc.refresh)
+			}
+		})
+	}
+}
