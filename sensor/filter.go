@@ -3,8 +3,8 @@ package sensor
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"fmt"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -92,8 +92,8 @@ type filterState struct {
 	exclPid  *ebpf.Map
 	exclCg   *ebpf.Map
 	rates    *ebpf.Map
-	config   *ebpf.Map // sw_config: [0] is the configuration generation
-	sens     *ebpf.Map // sw_sensitive
+	config   *ebpf.Map                    // sw_config: [0] is the configuration generation
+	sens     *ebpf.Map                    // sw_sensitive
 	known    map[tracepointSwFileKey]bool // what sens holds
 	mu       sync.Mutex
 	gen      uint32            // the generation last written to config
