@@ -197,6 +197,19 @@ func (st *filterState) refreshSensitive() error {
 	return nil
 }
 
+// refreshInterval is how often the sensitive paths are globbed again, or
+// 0 for never.
+func (st *filterState) refreshInterval() time.Duration {
+	switch every := st.cfg.SensitiveRefresh; {
+	case every == 0:
+		return defaultSensitiveRefresh
+	case every < 0:
+		return 0
+	default:
+		return every
+	}
+}
+
 // refreshEvery calls refreshSensitive every interval until ctx ends.
 func (st *filterState) refreshEvery(ctx context.Context, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)

@@ -238,11 +238,7 @@ func (s *Sensor) Run(ctx context.Context, handle func(*event.Event)) error {
 	lossTick := time.NewTicker(s.opts.LossInterval)
 	defer lossTick.Stop()
 	if s.filter != nil {
-		every := s.filter.cfg.SensitiveRefresh
-		if every == 0 {
-			every = defaultSensitiveRefresh
-		}
-		if every > 0 {
+		if every := s.filter.refreshInterval(); every > 0 {
 			// The refresh writes maps: it ends before Run returns, so
 			// before Close can close them.
 			rctx, cancel := context.WithCancel(ctx)

@@ -205,6 +205,12 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 #define sw_kptr(type, p) \
 	(sw_use_cast ? (type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)) : (type *)(p))
 
+/* sw_task_cgroup_id is bpf_get_current_cgroup_id() of task, by direct loads. */
+static __always_inline __u64 sw_task_cgroup_id(struct task_struct *task)
+{
+	return task->cgroups->dfl_cgrp->kn->id;
+}
+
 /* SW_RD reads p->field of a pointer from sw_kptr or from another SW_RD. */
 #define SW_RD(p, field) (sw_use_cast ? (p)->field : BPF_CORE_READ(p, field))
 

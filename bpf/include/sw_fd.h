@@ -220,6 +220,19 @@ struct {
 
 static __always_inline __u32 sw_file_path_walk(char out[SW_PATH_LEN], struct dentry *dentry, struct vfsmount *vfs);
 
+/* sw_path_val_set fills a path-cache value: the path of the file d, of
+ * len bytes, walked at now. */
+static __always_inline void sw_path_val_set(struct sw_path_val *v, struct sw_fd *d, __u64 now, __u32 len,
+					    const char path[SW_PATH_LEN])
+{
+	v->ts = now;
+	v->ino = d->ino;
+	v->dev = d->dev;
+	v->gen = d->generation;
+	v->len = len;
+	__builtin_memcpy(v->path, path, SW_PATH_LEN);
+}
+
 /* sw_file_path writes the path of f, described by d, into out, a
  * NUL-terminated string, at time now, and returns its length (0 without
  * f). A path longer than out keeps its end. held says which file's path
@@ -259,12 +272,7 @@ static __always_inline __u32 sw_file_path(char out[SW_PATH_LEN], struct file *f,
 	held->len = len = sw_file_path_walk(out, (struct dentry *)key.dentry, (struct vfsmount *)key.mnt);
 	hit = bpf_map_lookup_elem(&sw_paths, &key);
 	if (hit) {
-		hit->ts = now;
-		hit->ino = d->ino;
-		hit->dev = d->dev;
-		hit->gen = d->generation;
-		hit->len = len;
-		__builtin_memcpy(hit->path, out, SW_PATH_LEN);
+		sw_path_val_set(hit, d, now, len, out);
 	} else {
 		/* The record's buffer is map memory: insert it as the value's
 		 * path by building the value in the per-CPU scratch. */
@@ -272,12 +280,7 @@ static __always_inline __u32 sw_file_path(char out[SW_PATH_LEN], struct file *f,
 		struct sw_path_buf *pb = bpf_map_lookup_elem(&sw_pathbuf, &zero);
 		if (pb) {
 			struct sw_path_val *v = (struct sw_path_val *)pb->buf;
-			v->ts = now;
-			v->ino = d->ino;
-			v->dev = d->dev;
-			v->gen = d->generation;
-			v->len = len;
-			__builtin_memcpy(v->path, out, SW_PATH_LEN);
+			sw_path_val_set(v, d, now, len, out);
 			bpf_map_update_elem(&sw_paths, &key, v, BPF_ANY);
 		}
 	}

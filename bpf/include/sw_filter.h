@@ -84,7 +84,7 @@ static __always_inline int sw_excluded(struct sw_task *t, struct task_struct *ta
 	gen = sw_config_gen();
 	tgid = task->tgid;
 	uid = task->cred->uid.val;
-	cg = task->cgroups->dfl_cgrp->kn->id;
+	cg = sw_task_cgroup_id(task);
 	__builtin_memcpy(comm.comm, task->comm, sizeof(comm.comm));
 	if (gen && v->gen == gen && v->tgid == tgid && v->uid == uid && v->cgroup_id == cg &&
 	    v->comm.words[0] == comm.words[0] && v->comm.words[1] == comm.words[1])

@@ -26,7 +26,7 @@ static __always_inline void sw_fill_header(struct sw_header *h, __u32 kind, stru
 	h->tid = task->pid;
 	h->uid = cred->uid.val;
 	h->gid = cred->gid.val;
-	h->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+	h->cgroup_id = sw_task_cgroup_id(task);
 	h->ppid = task->real_parent->tgid;
 	ns = task->nsproxy;
 	h->mnt_ns = ns ? ns->mnt_ns->ns.inum : 0;

@@ -111,15 +111,7 @@ func measureOverhead(b *testing.B, c overheadCase) {
 		floor = append(floor, c.loop(b, c.calls))
 		detach()
 
-		// The production default ring, not the tests' larger one.
-		opts := &sensor.Options{RingBufferBytes: 16 << 20}
-		if c.filter != nil {
-			opts.Filter = c.filter(b)
-		}
-		// The sensor's cost with the built-in signatures; the -pack cases
-		// add the Rego pack (whose own throughput engine/rego's
-		// benchmark measures).
-		p := startPipelineRules(b, opts, c.pack)
+		p := c.start(b)
 		p.countName = c.event
 		p.countOnly.Store(true) // publishes countName to the handler
 		before := p.countMine()
@@ -160,6 +152,17 @@ func measureOverhead(b *testing.B, c overheadCase) {
 	}
 }
 
+// start attaches the sensor as c measures it: the production default ring,
+// c's filter, the built-in signatures, and for the -pack cases the Rego
+// pack (whose own throughput engine/rego's benchmark measures).
+func (c overheadCase) start(b *testing.B) *pipeline {
+	opts := &sensor.Options{RingBufferBytes: 16 << 20}
+	if c.filter != nil {
+		opts.Filter = c.filter(b)
+	}
+	return startPipelineRules(b, opts, c.pack)
+}
+
 // programCosts runs a quarter of c's loop with the sensor attached and the
 // kernel's eBPF statistics on, and returns the mean run time of the call's
 // enter and exit programs. It is a separate run because timing every
@@ -171,11 +174,7 @@ func programCosts(b *testing.B, c overheadCase) (enter, exit time.Duration) {
 		return 0, 0
 	}
 	defer stats.Close()
-	opts := &sensor.Options{RingBufferBytes: 16 << 20}
-	if c.filter != nil {
-		opts.Filter = c.filter(b)
-	}
-	p := startPipelineRules(b, opts, false)
+	p := c.start(b)
 	defer p.stop()
 	c.loop(b, max(1, c.calls/4))
 	progs, err := p.sensor.ProgramStats()
