@@ -5,6 +5,7 @@
  * tracepoints, including those without kprobes or fentry.
  */
 #include "sw_record.h"
+#include "sw_compat.h"
 
 /* Layout of the syscalls/sys_{enter,exit}_* tracepoint context. */
 struct sw_sys_enter {
@@ -22,21 +23,21 @@ struct sw_sys_exit {
 SEC("tracepoint/syscalls/sys_enter_vmsplice")
 int sw_tp_enter_vmsplice(struct sw_sys_enter *ctx)
 {
-	return sw_vmsplice_enter((int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+	return sw_vmsplice_enter((int)ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], 0);
 }
 
 SEC("tracepoint/syscalls/sys_enter_splice")
 int sw_tp_enter_splice(struct sw_sys_enter *ctx)
 {
 	return sw_xfer_enter(SW_KIND_SPLICE, (int)ctx->args[0], ctx->args[1], (int)ctx->args[2],
-			     ctx->args[3], ctx->args[4], (__u32)ctx->args[5]);
+			     ctx->args[3], ctx->args[4], (__u32)ctx->args[5], 0);
 }
 
 SEC("tracepoint/syscalls/sys_enter_tee")
 int sw_tp_enter_tee(struct sw_sys_enter *ctx)
 {
 	return sw_xfer_enter(SW_KIND_TEE, (int)ctx->args[0], 0, (int)ctx->args[1], 0, ctx->args[2],
-			     (__u32)ctx->args[3]);
+			     (__u32)ctx->args[3], 0);
 }
 
 /* sendfile(out_fd, in_fd, offset, count): stored as fd_in = in_fd. */
@@ -44,31 +45,69 @@ SEC("tracepoint/syscalls/sys_enter_sendfile64")
 int sw_tp_enter_sendfile(struct sw_sys_enter *ctx)
 {
 	return sw_xfer_enter(SW_KIND_SENDFILE, (int)ctx->args[1], ctx->args[2], (int)ctx->args[0], 0,
-			     ctx->args[3], 0);
+			     ctx->args[3], 0, 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_vmsplice")
 int sw_tp_exit_vmsplice(struct sw_sys_exit *ctx)
 {
-	return sw_exit(SW_KIND_VMSPLICE, ctx->ret);
+	return sw_exit(SW_KIND_VMSPLICE, ctx->ret, 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_splice")
 int sw_tp_exit_splice(struct sw_sys_exit *ctx)
 {
-	return sw_exit(SW_KIND_SPLICE, ctx->ret);
+	return sw_exit(SW_KIND_SPLICE, ctx->ret, 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_tee")
 int sw_tp_exit_tee(struct sw_sys_exit *ctx)
 {
-	return sw_exit(SW_KIND_TEE, ctx->ret);
+	return sw_exit(SW_KIND_TEE, ctx->ret, 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_sendfile64")
 int sw_tp_exit_sendfile(struct sw_sys_exit *ctx)
 {
-	return sw_exit(SW_KIND_SENDFILE, ctx->ret);
+	return sw_exit(SW_KIND_SENDFILE, ctx->ret, 0);
+}
+
+/*
+ * 32-bit calls. The syscall tracepoints above skip them, so they are seen
+ * on the raw sys_enter and sys_exit tracepoints, which fire for every
+ * system call of every process: these two programs are loaded only when
+ * the configuration asks for them (sensor.compat_syscalls), and return
+ * after one comparison for any other call.
+ */
+SEC("tp_btf/sys_enter")
+int sw_tp_enter_compat(unsigned long long *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long nr = (long)ctx[1];
+	struct task_struct *task;
+
+	if (!sw_ia32_kind(nr))
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (!(task->thread_info.status & SW_TS_COMPAT))
+		return 0; /* a 64-bit call that shares the number */
+	return sw_ia32_enter_nr(nr, regs->bx, regs->cx, regs->dx, regs->si, regs->di, regs->bp);
+}
+
+SEC("tp_btf/sys_exit")
+int sw_tp_exit_compat(unsigned long long *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long ret = (long)ctx[1];
+	__u32 kind = sw_ia32_kind(regs->orig_ax);
+	struct task_struct *task;
+
+	if (!kind)
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (!(task->thread_info.status & SW_TS_COMPAT))
+		return 0;
+	return sw_exit(kind, ret, SW_HDR_COMPAT);
 }
 
 /*

@@ -27,6 +27,13 @@ var hookFunc = map[string]string{
 	"splice":   "__x64_sys_splice",
 	"tee":      "__x64_sys_tee",
 	"sendfile": "__x64_sys_sendfile64",
+
+	"ia32vmsplice":         "__ia32_sys_vmsplice",
+	"ia32splice":           "__ia32_sys_splice",
+	"ia32tee":              "__ia32_sys_tee",
+	"ia32sendfile64":       "__ia32_sys_sendfile64",
+	"ia32compatsendfile64": "__ia32_compat_sys_sendfile64",
+	"ia32compatsendfile":   "__ia32_compat_sys_sendfile",
 }
 
 // programSet describes the object of one attach mode.

@@ -159,7 +159,7 @@ func fillEvent(ev *event.Event, comm *[16]byte, name string, h *rawHeader, args 
 // vmspliceArgs is the most arguments a vmsplice event has, and iovInline
 // the most segments a record holds.
 const (
-	vmspliceArgs = 26
+	vmspliceArgs = 27
 	iovInline    = len(rawVmsplice{}.Iov)
 )
 
@@ -227,6 +227,7 @@ func decodeVmsplice(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, er
 		a.uint("overlong_first_base", r.OverlongFirstBase)
 		a.uint("overlong_first_len", r.OverlongFirstLen)
 	}
+	a.compat(&r.H)
 	return ev, nil
 }
 
@@ -248,6 +249,17 @@ func (buf *vmspliceBuf) decodeIov(segs []iovSeg) any {
 	n := len(segs)
 	buf.iov = buf.iovv[:n:n]
 	return boxListAt(&buf.iov)
+}
+
+// hdrCompat is SW_HDR_COMPAT: the call came through the 32-bit entry.
+const hdrCompat = 0x1
+
+// compat adds `compat: true` to the event of a 32-bit (ia32) call. 64-bit
+// calls, nearly all of them, carry no such argument.
+func (a args) compat(h *rawHeader) {
+	if h.Flags&hdrCompat != 0 {
+		a.bool("compat", true)
+	}
 }
 
 // Facts computed in the kernel (SW_FACT_* in bpf/include/sw_event.h).

@@ -90,6 +90,8 @@ type fentrySwTask struct {
 			Gid      uint32
 			MntNs    uint32
 			PidNs    uint32
+			Flags    uint32
+			Pad      uint32
 			Comm     [16]int8
 		}
 		_ [752]byte
@@ -143,37 +145,49 @@ type fentrySwTask struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	fentryMapSwChunk            = "sw_chunk"
-	fentryMapSwConfig           = "sw_config"
-	fentryMapSwEvents           = "sw_events"
-	fentryMapSwExclCgroup       = "sw_excl_cgroup"
-	fentryMapSwExclComm         = "sw_excl_comm"
-	fentryMapSwExclPid          = "sw_excl_pid"
-	fentryMapSwExclUid          = "sw_excl_uid"
-	fentryMapSwPathbuf          = "sw_pathbuf"
-	fentryMapSwPaths            = "sw_paths"
-	fentryMapSwPending          = "sw_pending"
-	fentryMapSwRates            = "sw_rates"
-	fentryMapSwSensitive        = "sw_sensitive"
-	fentryMapSwSpliced          = "sw_spliced"
-	fentryMapSwStats            = "sw_stats"
-	fentryMapSwUnwoken          = "sw_unwoken"
-	fentryProgSwFeEnterSendfile = "sw_fe_enter_sendfile"
-	fentryProgSwFeEnterSplice   = "sw_fe_enter_splice"
-	fentryProgSwFeEnterTee      = "sw_fe_enter_tee"
-	fentryProgSwFeEnterVmsplice = "sw_fe_enter_vmsplice"
-	fentryProgSwFeExitSendfile  = "sw_fe_exit_sendfile"
-	fentryProgSwFeExitSplice    = "sw_fe_exit_splice"
-	fentryProgSwFeExitTee       = "sw_fe_exit_tee"
-	fentryProgSwFeExitVmsplice  = "sw_fe_exit_vmsplice"
-	fentryVarSwDefaultUserLimit = "sw_default_user_limit"
-	fentryVarSwFilterOn         = "sw_filter_on"
-	fentryVarSwPathTtlNs        = "sw_path_ttl_ns"
-	fentryVarSwRaceWindowNs     = "sw_race_window_ns"
-	fentryVarSwRateLimit        = "sw_rate_limit"
-	fentryVarSwRateWindowNs     = "sw_rate_window_ns"
-	fentryVarSwUseCast          = "sw_use_cast"
-	fentryVarSwWakeupBytes      = "sw_wakeup_bytes"
+	fentryMapSwChunk                        = "sw_chunk"
+	fentryMapSwConfig                       = "sw_config"
+	fentryMapSwEvents                       = "sw_events"
+	fentryMapSwExclCgroup                   = "sw_excl_cgroup"
+	fentryMapSwExclComm                     = "sw_excl_comm"
+	fentryMapSwExclPid                      = "sw_excl_pid"
+	fentryMapSwExclUid                      = "sw_excl_uid"
+	fentryMapSwPathbuf                      = "sw_pathbuf"
+	fentryMapSwPaths                        = "sw_paths"
+	fentryMapSwPending                      = "sw_pending"
+	fentryMapSwRates                        = "sw_rates"
+	fentryMapSwSensitive                    = "sw_sensitive"
+	fentryMapSwSpliced                      = "sw_spliced"
+	fentryMapSwStats                        = "sw_stats"
+	fentryMapSwUnwoken                      = "sw_unwoken"
+	fentryProgSwFeEnterIa32compatsendfile   = "sw_fe_enter_ia32compatsendfile"
+	fentryProgSwFeEnterIa32compatsendfile64 = "sw_fe_enter_ia32compatsendfile64"
+	fentryProgSwFeEnterIa32sendfile64       = "sw_fe_enter_ia32sendfile64"
+	fentryProgSwFeEnterIa32splice           = "sw_fe_enter_ia32splice"
+	fentryProgSwFeEnterIa32tee              = "sw_fe_enter_ia32tee"
+	fentryProgSwFeEnterIa32vmsplice         = "sw_fe_enter_ia32vmsplice"
+	fentryProgSwFeEnterSendfile             = "sw_fe_enter_sendfile"
+	fentryProgSwFeEnterSplice               = "sw_fe_enter_splice"
+	fentryProgSwFeEnterTee                  = "sw_fe_enter_tee"
+	fentryProgSwFeEnterVmsplice             = "sw_fe_enter_vmsplice"
+	fentryProgSwFeExitIa32compatsendfile    = "sw_fe_exit_ia32compatsendfile"
+	fentryProgSwFeExitIa32compatsendfile64  = "sw_fe_exit_ia32compatsendfile64"
+	fentryProgSwFeExitIa32sendfile64        = "sw_fe_exit_ia32sendfile64"
+	fentryProgSwFeExitIa32splice            = "sw_fe_exit_ia32splice"
+	fentryProgSwFeExitIa32tee               = "sw_fe_exit_ia32tee"
+	fentryProgSwFeExitIa32vmsplice          = "sw_fe_exit_ia32vmsplice"
+	fentryProgSwFeExitSendfile              = "sw_fe_exit_sendfile"
+	fentryProgSwFeExitSplice                = "sw_fe_exit_splice"
+	fentryProgSwFeExitTee                   = "sw_fe_exit_tee"
+	fentryProgSwFeExitVmsplice              = "sw_fe_exit_vmsplice"
+	fentryVarSwDefaultUserLimit             = "sw_default_user_limit"
+	fentryVarSwFilterOn                     = "sw_filter_on"
+	fentryVarSwPathTtlNs                    = "sw_path_ttl_ns"
+	fentryVarSwRaceWindowNs                 = "sw_race_window_ns"
+	fentryVarSwRateLimit                    = "sw_rate_limit"
+	fentryVarSwRateWindowNs                 = "sw_rate_window_ns"
+	fentryVarSwUseCast                      = "sw_use_cast"
+	fentryVarSwWakeupBytes                  = "sw_wakeup_bytes"
 )
 
 // loadFentry returns the embedded CollectionSpec for fentry.
@@ -218,14 +232,26 @@ type fentrySpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type fentryProgramSpecs struct {
-	SwFeEnterSendfile *ebpf.ProgramSpec `ebpf:"sw_fe_enter_sendfile"`
-	SwFeEnterSplice   *ebpf.ProgramSpec `ebpf:"sw_fe_enter_splice"`
-	SwFeEnterTee      *ebpf.ProgramSpec `ebpf:"sw_fe_enter_tee"`
-	SwFeEnterVmsplice *ebpf.ProgramSpec `ebpf:"sw_fe_enter_vmsplice"`
-	SwFeExitSendfile  *ebpf.ProgramSpec `ebpf:"sw_fe_exit_sendfile"`
-	SwFeExitSplice    *ebpf.ProgramSpec `ebpf:"sw_fe_exit_splice"`
-	SwFeExitTee       *ebpf.ProgramSpec `ebpf:"sw_fe_exit_tee"`
-	SwFeExitVmsplice  *ebpf.ProgramSpec `ebpf:"sw_fe_exit_vmsplice"`
+	SwFeEnterIa32compatsendfile   *ebpf.ProgramSpec `ebpf:"sw_fe_enter_ia32compatsendfile"`
+	SwFeEnterIa32compatsendfile64 *ebpf.ProgramSpec `ebpf:"sw_fe_enter_ia32compatsendfile64"`
+	SwFeEnterIa32sendfile64       *ebpf.ProgramSpec `ebpf:"sw_fe_enter_ia32sendfile64"`
+	SwFeEnterIa32splice           *ebpf.ProgramSpec `ebpf:"sw_fe_enter_ia32splice"`
+	SwFeEnterIa32tee              *ebpf.ProgramSpec `ebpf:"sw_fe_enter_ia32tee"`
+	SwFeEnterIa32vmsplice         *ebpf.ProgramSpec `ebpf:"sw_fe_enter_ia32vmsplice"`
+	SwFeEnterSendfile             *ebpf.ProgramSpec `ebpf:"sw_fe_enter_sendfile"`
+	SwFeEnterSplice               *ebpf.ProgramSpec `ebpf:"sw_fe_enter_splice"`
+	SwFeEnterTee                  *ebpf.ProgramSpec `ebpf:"sw_fe_enter_tee"`
+	SwFeEnterVmsplice             *ebpf.ProgramSpec `ebpf:"sw_fe_enter_vmsplice"`
+	SwFeExitIa32compatsendfile    *ebpf.ProgramSpec `ebpf:"sw_fe_exit_ia32compatsendfile"`
+	SwFeExitIa32compatsendfile64  *ebpf.ProgramSpec `ebpf:"sw_fe_exit_ia32compatsendfile64"`
+	SwFeExitIa32sendfile64        *ebpf.ProgramSpec `ebpf:"sw_fe_exit_ia32sendfile64"`
+	SwFeExitIa32splice            *ebpf.ProgramSpec `ebpf:"sw_fe_exit_ia32splice"`
+	SwFeExitIa32tee               *ebpf.ProgramSpec `ebpf:"sw_fe_exit_ia32tee"`
+	SwFeExitIa32vmsplice          *ebpf.ProgramSpec `ebpf:"sw_fe_exit_ia32vmsplice"`
+	SwFeExitSendfile              *ebpf.ProgramSpec `ebpf:"sw_fe_exit_sendfile"`
+	SwFeExitSplice                *ebpf.ProgramSpec `ebpf:"sw_fe_exit_splice"`
+	SwFeExitTee                   *ebpf.ProgramSpec `ebpf:"sw_fe_exit_tee"`
+	SwFeExitVmsplice              *ebpf.ProgramSpec `ebpf:"sw_fe_exit_vmsplice"`
 }
 
 // fentryMapSpecs contains maps before they are loaded into the kernel.
@@ -338,22 +364,46 @@ type fentryVariables struct {
 //
 // It can be passed to loadFentryObjects or ebpf.CollectionSpec.LoadAndAssign.
 type fentryPrograms struct {
-	SwFeEnterSendfile *ebpf.Program `ebpf:"sw_fe_enter_sendfile"`
-	SwFeEnterSplice   *ebpf.Program `ebpf:"sw_fe_enter_splice"`
-	SwFeEnterTee      *ebpf.Program `ebpf:"sw_fe_enter_tee"`
-	SwFeEnterVmsplice *ebpf.Program `ebpf:"sw_fe_enter_vmsplice"`
-	SwFeExitSendfile  *ebpf.Program `ebpf:"sw_fe_exit_sendfile"`
-	SwFeExitSplice    *ebpf.Program `ebpf:"sw_fe_exit_splice"`
-	SwFeExitTee       *ebpf.Program `ebpf:"sw_fe_exit_tee"`
-	SwFeExitVmsplice  *ebpf.Program `ebpf:"sw_fe_exit_vmsplice"`
+	SwFeEnterIa32compatsendfile   *ebpf.Program `ebpf:"sw_fe_enter_ia32compatsendfile"`
+	SwFeEnterIa32compatsendfile64 *ebpf.Program `ebpf:"sw_fe_enter_ia32compatsendfile64"`
+	SwFeEnterIa32sendfile64       *ebpf.Program `ebpf:"sw_fe_enter_ia32sendfile64"`
+	SwFeEnterIa32splice           *ebpf.Program `ebpf:"sw_fe_enter_ia32splice"`
+	SwFeEnterIa32tee              *ebpf.Program `ebpf:"sw_fe_enter_ia32tee"`
+	SwFeEnterIa32vmsplice         *ebpf.Program `ebpf:"sw_fe_enter_ia32vmsplice"`
+	SwFeEnterSendfile             *ebpf.Program `ebpf:"sw_fe_enter_sendfile"`
+	SwFeEnterSplice               *ebpf.Program `ebpf:"sw_fe_enter_splice"`
+	SwFeEnterTee                  *ebpf.Program `ebpf:"sw_fe_enter_tee"`
+	SwFeEnterVmsplice             *ebpf.Program `ebpf:"sw_fe_enter_vmsplice"`
+	SwFeExitIa32compatsendfile    *ebpf.Program `ebpf:"sw_fe_exit_ia32compatsendfile"`
+	SwFeExitIa32compatsendfile64  *ebpf.Program `ebpf:"sw_fe_exit_ia32compatsendfile64"`
+	SwFeExitIa32sendfile64        *ebpf.Program `ebpf:"sw_fe_exit_ia32sendfile64"`
+	SwFeExitIa32splice            *ebpf.Program `ebpf:"sw_fe_exit_ia32splice"`
+	SwFeExitIa32tee               *ebpf.Program `ebpf:"sw_fe_exit_ia32tee"`
+	SwFeExitIa32vmsplice          *ebpf.Program `ebpf:"sw_fe_exit_ia32vmsplice"`
+	SwFeExitSendfile              *ebpf.Program `ebpf:"sw_fe_exit_sendfile"`
+	SwFeExitSplice                *ebpf.Program `ebpf:"sw_fe_exit_splice"`
+	SwFeExitTee                   *ebpf.Program `ebpf:"sw_fe_exit_tee"`
+	SwFeExitVmsplice              *ebpf.Program `ebpf:"sw_fe_exit_vmsplice"`
 }
 
 func (p *fentryPrograms) Close() error {
 	return _FentryClose(
+		p.SwFeEnterIa32compatsendfile,
+		p.SwFeEnterIa32compatsendfile64,
+		p.SwFeEnterIa32sendfile64,
+		p.SwFeEnterIa32splice,
+		p.SwFeEnterIa32tee,
+		p.SwFeEnterIa32vmsplice,
 		p.SwFeEnterSendfile,
 		p.SwFeEnterSplice,
 		p.SwFeEnterTee,
 		p.SwFeEnterVmsplice,
+		p.SwFeExitIa32compatsendfile,
+		p.SwFeExitIa32compatsendfile64,
+		p.SwFeExitIa32sendfile64,
+		p.SwFeExitIa32splice,
+		p.SwFeExitIa32tee,
+		p.SwFeExitIa32vmsplice,
 		p.SwFeExitSendfile,
 		p.SwFeExitSplice,
 		p.SwFeExitTee,

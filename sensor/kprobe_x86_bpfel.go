@@ -90,6 +90,8 @@ type kprobeSwTask struct {
 			Gid      uint32
 			MntNs    uint32
 			PidNs    uint32
+			Flags    uint32
+			Pad      uint32
 			Comm     [16]int8
 		}
 		_ [752]byte
@@ -143,37 +145,49 @@ type kprobeSwTask struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	kprobeMapSwChunk            = "sw_chunk"
-	kprobeMapSwConfig           = "sw_config"
-	kprobeMapSwEvents           = "sw_events"
-	kprobeMapSwExclCgroup       = "sw_excl_cgroup"
-	kprobeMapSwExclComm         = "sw_excl_comm"
-	kprobeMapSwExclPid          = "sw_excl_pid"
-	kprobeMapSwExclUid          = "sw_excl_uid"
-	kprobeMapSwPathbuf          = "sw_pathbuf"
-	kprobeMapSwPaths            = "sw_paths"
-	kprobeMapSwPending          = "sw_pending"
-	kprobeMapSwRates            = "sw_rates"
-	kprobeMapSwSensitive        = "sw_sensitive"
-	kprobeMapSwSpliced          = "sw_spliced"
-	kprobeMapSwStats            = "sw_stats"
-	kprobeMapSwUnwoken          = "sw_unwoken"
-	kprobeProgSwKpEnterSendfile = "sw_kp_enter_sendfile"
-	kprobeProgSwKpEnterSplice   = "sw_kp_enter_splice"
-	kprobeProgSwKpEnterTee      = "sw_kp_enter_tee"
-	kprobeProgSwKpEnterVmsplice = "sw_kp_enter_vmsplice"
-	kprobeProgSwKpExitSendfile  = "sw_kp_exit_sendfile"
-	kprobeProgSwKpExitSplice    = "sw_kp_exit_splice"
-	kprobeProgSwKpExitTee       = "sw_kp_exit_tee"
-	kprobeProgSwKpExitVmsplice  = "sw_kp_exit_vmsplice"
-	kprobeVarSwDefaultUserLimit = "sw_default_user_limit"
-	kprobeVarSwFilterOn         = "sw_filter_on"
-	kprobeVarSwPathTtlNs        = "sw_path_ttl_ns"
-	kprobeVarSwRaceWindowNs     = "sw_race_window_ns"
-	kprobeVarSwRateLimit        = "sw_rate_limit"
-	kprobeVarSwRateWindowNs     = "sw_rate_window_ns"
-	kprobeVarSwUseCast          = "sw_use_cast"
-	kprobeVarSwWakeupBytes      = "sw_wakeup_bytes"
+	kprobeMapSwChunk                        = "sw_chunk"
+	kprobeMapSwConfig                       = "sw_config"
+	kprobeMapSwEvents                       = "sw_events"
+	kprobeMapSwExclCgroup                   = "sw_excl_cgroup"
+	kprobeMapSwExclComm                     = "sw_excl_comm"
+	kprobeMapSwExclPid                      = "sw_excl_pid"
+	kprobeMapSwExclUid                      = "sw_excl_uid"
+	kprobeMapSwPathbuf                      = "sw_pathbuf"
+	kprobeMapSwPaths                        = "sw_paths"
+	kprobeMapSwPending                      = "sw_pending"
+	kprobeMapSwRates                        = "sw_rates"
+	kprobeMapSwSensitive                    = "sw_sensitive"
+	kprobeMapSwSpliced                      = "sw_spliced"
+	kprobeMapSwStats                        = "sw_stats"
+	kprobeMapSwUnwoken                      = "sw_unwoken"
+	kprobeProgSwKpEnterIa32compatsendfile   = "sw_kp_enter_ia32compatsendfile"
+	kprobeProgSwKpEnterIa32compatsendfile64 = "sw_kp_enter_ia32compatsendfile64"
+	kprobeProgSwKpEnterIa32sendfile64       = "sw_kp_enter_ia32sendfile64"
+	kprobeProgSwKpEnterIa32splice           = "sw_kp_enter_ia32splice"
+	kprobeProgSwKpEnterIa32tee              = "sw_kp_enter_ia32tee"
+	kprobeProgSwKpEnterIa32vmsplice         = "sw_kp_enter_ia32vmsplice"
+	kprobeProgSwKpEnterSendfile             = "sw_kp_enter_sendfile"
+	kprobeProgSwKpEnterSplice               = "sw_kp_enter_splice"
+	kprobeProgSwKpEnterTee                  = "sw_kp_enter_tee"
+	kprobeProgSwKpEnterVmsplice             = "sw_kp_enter_vmsplice"
+	kprobeProgSwKpExitIa32compatsendfile    = "sw_kp_exit_ia32compatsendfile"
+	kprobeProgSwKpExitIa32compatsendfile64  = "sw_kp_exit_ia32compatsendfile64"
+	kprobeProgSwKpExitIa32sendfile64        = "sw_kp_exit_ia32sendfile64"
+	kprobeProgSwKpExitIa32splice            = "sw_kp_exit_ia32splice"
+	kprobeProgSwKpExitIa32tee               = "sw_kp_exit_ia32tee"
+	kprobeProgSwKpExitIa32vmsplice          = "sw_kp_exit_ia32vmsplice"
+	kprobeProgSwKpExitSendfile              = "sw_kp_exit_sendfile"
+	kprobeProgSwKpExitSplice                = "sw_kp_exit_splice"
+	kprobeProgSwKpExitTee                   = "sw_kp_exit_tee"
+	kprobeProgSwKpExitVmsplice              = "sw_kp_exit_vmsplice"
+	kprobeVarSwDefaultUserLimit             = "sw_default_user_limit"
+	kprobeVarSwFilterOn                     = "sw_filter_on"
+	kprobeVarSwPathTtlNs                    = "sw_path_ttl_ns"
+	kprobeVarSwRaceWindowNs                 = "sw_race_window_ns"
+	kprobeVarSwRateLimit                    = "sw_rate_limit"
+	kprobeVarSwRateWindowNs                 = "sw_rate_window_ns"
+	kprobeVarSwUseCast                      = "sw_use_cast"
+	kprobeVarSwWakeupBytes                  = "sw_wakeup_bytes"
 )
 
 // loadKprobe returns the embedded CollectionSpec for kprobe.
@@ -218,14 +232,26 @@ type kprobeSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type kprobeProgramSpecs struct {
-	SwKpEnterSendfile *ebpf.ProgramSpec `ebpf:"sw_kp_enter_sendfile"`
-	SwKpEnterSplice   *ebpf.ProgramSpec `ebpf:"sw_kp_enter_splice"`
-	SwKpEnterTee      *ebpf.ProgramSpec `ebpf:"sw_kp_enter_tee"`
-	SwKpEnterVmsplice *ebpf.ProgramSpec `ebpf:"sw_kp_enter_vmsplice"`
-	SwKpExitSendfile  *ebpf.ProgramSpec `ebpf:"sw_kp_exit_sendfile"`
-	SwKpExitSplice    *ebpf.ProgramSpec `ebpf:"sw_kp_exit_splice"`
-	SwKpExitTee       *ebpf.ProgramSpec `ebpf:"sw_kp_exit_tee"`
-	SwKpExitVmsplice  *ebpf.ProgramSpec `ebpf:"sw_kp_exit_vmsplice"`
+	SwKpEnterIa32compatsendfile   *ebpf.ProgramSpec `ebpf:"sw_kp_enter_ia32compatsendfile"`
+	SwKpEnterIa32compatsendfile64 *ebpf.ProgramSpec `ebpf:"sw_kp_enter_ia32compatsendfile64"`
+	SwKpEnterIa32sendfile64       *ebpf.ProgramSpec `ebpf:"sw_kp_enter_ia32sendfile64"`
+	SwKpEnterIa32splice           *ebpf.ProgramSpec `ebpf:"sw_kp_enter_ia32splice"`
+	SwKpEnterIa32tee              *ebpf.ProgramSpec `ebpf:"sw_kp_enter_ia32tee"`
+	SwKpEnterIa32vmsplice         *ebpf.ProgramSpec `ebpf:"sw_kp_enter_ia32vmsplice"`
+	SwKpEnterSendfile             *ebpf.ProgramSpec `ebpf:"sw_kp_enter_sendfile"`
+	SwKpEnterSplice               *ebpf.ProgramSpec `ebpf:"sw_kp_enter_splice"`
+	SwKpEnterTee                  *ebpf.ProgramSpec `ebpf:"sw_kp_enter_tee"`
+	SwKpEnterVmsplice             *ebpf.ProgramSpec `ebpf:"sw_kp_enter_vmsplice"`
+	SwKpExitIa32compatsendfile    *ebpf.ProgramSpec `ebpf:"sw_kp_exit_ia32compatsendfile"`
+	SwKpExitIa32compatsendfile64  *ebpf.ProgramSpec `ebpf:"sw_kp_exit_ia32compatsendfile64"`
+	SwKpExitIa32sendfile64        *ebpf.ProgramSpec `ebpf:"sw_kp_exit_ia32sendfile64"`
+	SwKpExitIa32splice            *ebpf.ProgramSpec `ebpf:"sw_kp_exit_ia32splice"`
+	SwKpExitIa32tee               *ebpf.ProgramSpec `ebpf:"sw_kp_exit_ia32tee"`
+	SwKpExitIa32vmsplice          *ebpf.ProgramSpec `ebpf:"sw_kp_exit_ia32vmsplice"`
+	SwKpExitSendfile              *ebpf.ProgramSpec `ebpf:"sw_kp_exit_sendfile"`
+	SwKpExitSplice                *ebpf.ProgramSpec `ebpf:"sw_kp_exit_splice"`
+	SwKpExitTee                   *ebpf.ProgramSpec `ebpf:"sw_kp_exit_tee"`
+	SwKpExitVmsplice              *ebpf.ProgramSpec `ebpf:"sw_kp_exit_vmsplice"`
 }
 
 // kprobeMapSpecs contains maps before they are loaded into the kernel.
@@ -338,22 +364,46 @@ type kprobeVariables struct {
 //
 // It can be passed to loadKprobeObjects or ebpf.CollectionSpec.LoadAndAssign.
 type kprobePrograms struct {
-	SwKpEnterSendfile *ebpf.Program `ebpf:"sw_kp_enter_sendfile"`
-	SwKpEnterSplice   *ebpf.Program `ebpf:"sw_kp_enter_splice"`
-	SwKpEnterTee      *ebpf.Program `ebpf:"sw_kp_enter_tee"`
-	SwKpEnterVmsplice *ebpf.Program `ebpf:"sw_kp_enter_vmsplice"`
-	SwKpExitSendfile  *ebpf.Program `ebpf:"sw_kp_exit_sendfile"`
-	SwKpExitSplice    *ebpf.Program `ebpf:"sw_kp_exit_splice"`
-	SwKpExitTee       *ebpf.Program `ebpf:"sw_kp_exit_tee"`
-	SwKpExitVmsplice  *ebpf.Program `ebpf:"sw_kp_exit_vmsplice"`
+	SwKpEnterIa32compatsendfile   *ebpf.Program `ebpf:"sw_kp_enter_ia32compatsendfile"`
+	SwKpEnterIa32compatsendfile64 *ebpf.Program `ebpf:"sw_kp_enter_ia32compatsendfile64"`
+	SwKpEnterIa32sendfile64       *ebpf.Program `ebpf:"sw_kp_enter_ia32sendfile64"`
+	SwKpEnterIa32splice           *ebpf.Program `ebpf:"sw_kp_enter_ia32splice"`
+	SwKpEnterIa32tee              *ebpf.Program `ebpf:"sw_kp_enter_ia32tee"`
+	SwKpEnterIa32vmsplice         *ebpf.Program `ebpf:"sw_kp_enter_ia32vmsplice"`
+	SwKpEnterSendfile             *ebpf.Program `ebpf:"sw_kp_enter_sendfile"`
+	SwKpEnterSplice               *ebpf.Program `ebpf:"sw_kp_enter_splice"`
+	SwKpEnterTee                  *ebpf.Program `ebpf:"sw_kp_enter_tee"`
+	SwKpEnterVmsplice             *ebpf.Program `ebpf:"sw_kp_enter_vmsplice"`
+	SwKpExitIa32compatsendfile    *ebpf.Program `ebpf:"sw_kp_exit_ia32compatsendfile"`
+	SwKpExitIa32compatsendfile64  *ebpf.Program `ebpf:"sw_kp_exit_ia32compatsendfile64"`
+	SwKpExitIa32sendfile64        *ebpf.Program `ebpf:"sw_kp_exit_ia32sendfile64"`
+	SwKpExitIa32splice            *ebpf.Program `ebpf:"sw_kp_exit_ia32splice"`
+	SwKpExitIa32tee               *ebpf.Program `ebpf:"sw_kp_exit_ia32tee"`
+	SwKpExitIa32vmsplice          *ebpf.Program `ebpf:"sw_kp_exit_ia32vmsplice"`
+	SwKpExitSendfile              *ebpf.Program `ebpf:"sw_kp_exit_sendfile"`
+	SwKpExitSplice                *ebpf.Program `ebpf:"sw_kp_exit_splice"`
+	SwKpExitTee                   *ebpf.Program `ebpf:"sw_kp_exit_tee"`
+	SwKpExitVmsplice              *ebpf.Program `ebpf:"sw_kp_exit_vmsplice"`
 }
 
 func (p *kprobePrograms) Close() error {
 	return _KprobeClose(
+		p.SwKpEnterIa32compatsendfile,
+		p.SwKpEnterIa32compatsendfile64,
+		p.SwKpEnterIa32sendfile64,
+		p.SwKpEnterIa32splice,
+		p.SwKpEnterIa32tee,
+		p.SwKpEnterIa32vmsplice,
 		p.SwKpEnterSendfile,
 		p.SwKpEnterSplice,
 		p.SwKpEnterTee,
 		p.SwKpEnterVmsplice,
+		p.SwKpExitIa32compatsendfile,
+		p.SwKpExitIa32compatsendfile64,
+		p.SwKpExitIa32sendfile64,
+		p.SwKpExitIa32splice,
+		p.SwKpExitIa32tee,
+		p.SwKpExitIa32vmsplice,
 		p.SwKpExitSendfile,
 		p.SwKpExitSplice,
 		p.SwKpExitTee,

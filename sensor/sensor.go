@@ -48,6 +48,9 @@ type Options struct {
 	// error; in fentry and kprobe modes a call whose hook function is
 	// missing falls back to tracepoints, and this is logged.
 	ProbeMode features.Mode
+	// CompatSyscalls says whether 32-bit (ia32, `int $0x80`) system calls
+	// are watched: auto (the default), on or off. See Compat.
+	CompatSyscalls Compat
 }
 
 func (o *Options) withDefaults() Options {
@@ -76,6 +79,9 @@ func (o *Options) withDefaults() Options {
 	if c.ProbeMode == "" {
 		c.ProbeMode = features.ModeAuto
 	}
+	if c.CompatSyscalls == "" {
+		c.CompatSyscalls = CompatAuto
+	}
 	return c
 }
 
@@ -84,6 +90,7 @@ type Sensor struct {
 	opts   Options
 	mode   features.Mode
 	modes  map[string]features.Mode // attach mode of each call
+	compat string                   // how 32-bit calls are watched, "" when they are not
 	typed  bool                     // programs load kernel fields directly (bpf_rdonly_cast)
 	colls  []*ebpf.Collection
 	links  []link.Link
@@ -115,6 +122,9 @@ func New(opts *Options) (*Sensor, error) {
 		return nil, err
 	}
 	var err error
+	if o.CompatSyscalls, err = ParseCompat(string(o.CompatSyscalls)); err != nil {
+		return nil, err
+	}
 	s := &Sensor{opts: o, clock: newMonoClock(), mem: new(decodeMem), procs: newProcTable(65536), conts: newContainerCache(4096), m: newMetrics(o.Registerer)}
 	if err := s.load(); err != nil {
 		s.Close()
@@ -179,6 +189,20 @@ func (s *Sensor) load() error {
 		}
 	}
 	fallback = append(fallback, memoryHooks...)
+	hooks, raw, how, note := compatPlan(report, mode, s.opts.CompatSyscalls)
+	primary = append(primary, hooks...)
+	if raw {
+		fallback = append(fallback, rawCompat)
+	}
+	s.compat = how
+	switch {
+	case how != "":
+		s.opts.Logger.Info("32-bit system calls watched", "how", how)
+	case s.opts.CompatSyscalls == CompatAuto && kernelHasIA32(report):
+		s.opts.Logger.Warn("32-bit system calls (int $0x80) are not watched: a process can make vmsplice, splice, tee and sendfile calls unseen", "why", note)
+	default:
+		s.opts.Logger.Info("32-bit system calls not watched", "why", note)
+	}
 	var shared map[string]*ebpf.Map
 	for _, part := range []struct {
 		set   programSet
@@ -211,6 +235,11 @@ func (s *Sensor) Mode() features.Mode { return s.mode }
 // TypedReads reports whether the programs load kernel fields directly
 // (kernels with bpf_rdonly_cast) rather than with a probe read per field.
 func (s *Sensor) TypedReads() bool { return s.typed }
+
+// Compat says how 32-bit (ia32) system calls are watched: "ia32 hooks"
+// (fentry or kprobe on the __ia32_sys_* wrappers), "raw tracepoints", or
+// "" when they are not.
+func (s *Sensor) Compat() string { return s.compat }
 
 // CallModes returns the attach mode of each watched call: the chosen mode,
 // or tracepoint for a call whose hook function is missing.

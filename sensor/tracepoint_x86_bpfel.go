@@ -73,6 +73,8 @@ type tracepointSwHeader struct {
 	Gid      uint32
 	MntNs    uint32
 	PidNs    uint32
+	Flags    uint32
+	Pad      uint32
 	Comm     [16]int8
 }
 
@@ -305,6 +307,7 @@ const (
 	tracepointMapSwSpliced          = "sw_spliced"
 	tracepointMapSwStats            = "sw_stats"
 	tracepointMapSwUnwoken          = "sw_unwoken"
+	tracepointProgSwTpEnterCompat   = "sw_tp_enter_compat"
 	tracepointProgSwTpEnterExec     = "sw_tp_enter_exec"
 	tracepointProgSwTpEnterExit     = "sw_tp_enter_exit"
 	tracepointProgSwTpEnterFork     = "sw_tp_enter_fork"
@@ -315,6 +318,7 @@ const (
 	tracepointProgSwTpEnterSplice   = "sw_tp_enter_splice"
 	tracepointProgSwTpEnterTee      = "sw_tp_enter_tee"
 	tracepointProgSwTpEnterVmsplice = "sw_tp_enter_vmsplice"
+	tracepointProgSwTpExitCompat    = "sw_tp_exit_compat"
 	tracepointProgSwTpExitSendfile  = "sw_tp_exit_sendfile"
 	tracepointProgSwTpExitSplice    = "sw_tp_exit_splice"
 	tracepointProgSwTpExitTee       = "sw_tp_exit_tee"
@@ -377,6 +381,7 @@ type tracepointSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type tracepointProgramSpecs struct {
+	SwTpEnterCompat   *ebpf.ProgramSpec `ebpf:"sw_tp_enter_compat"`
 	SwTpEnterExec     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_exec"`
 	SwTpEnterExit     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_exit"`
 	SwTpEnterFork     *ebpf.ProgramSpec `ebpf:"sw_tp_enter_fork"`
@@ -387,6 +392,7 @@ type tracepointProgramSpecs struct {
 	SwTpEnterSplice   *ebpf.ProgramSpec `ebpf:"sw_tp_enter_splice"`
 	SwTpEnterTee      *ebpf.ProgramSpec `ebpf:"sw_tp_enter_tee"`
 	SwTpEnterVmsplice *ebpf.ProgramSpec `ebpf:"sw_tp_enter_vmsplice"`
+	SwTpExitCompat    *ebpf.ProgramSpec `ebpf:"sw_tp_exit_compat"`
 	SwTpExitSendfile  *ebpf.ProgramSpec `ebpf:"sw_tp_exit_sendfile"`
 	SwTpExitSplice    *ebpf.ProgramSpec `ebpf:"sw_tp_exit_splice"`
 	SwTpExitTee       *ebpf.ProgramSpec `ebpf:"sw_tp_exit_tee"`
@@ -515,6 +521,7 @@ type tracepointVariables struct {
 //
 // It can be passed to loadTracepointObjects or ebpf.CollectionSpec.LoadAndAssign.
 type tracepointPrograms struct {
+	SwTpEnterCompat   *ebpf.Program `ebpf:"sw_tp_enter_compat"`
 	SwTpEnterExec     *ebpf.Program `ebpf:"sw_tp_enter_exec"`
 	SwTpEnterExit     *ebpf.Program `ebpf:"sw_tp_enter_exit"`
 	SwTpEnterFork     *ebpf.Program `ebpf:"sw_tp_enter_fork"`
@@ -525,6 +532,7 @@ type tracepointPrograms struct {
 	SwTpEnterSplice   *ebpf.Program `ebpf:"sw_tp_enter_splice"`
 	SwTpEnterTee      *ebpf.Program `ebpf:"sw_tp_enter_tee"`
 	SwTpEnterVmsplice *ebpf.Program `ebpf:"sw_tp_enter_vmsplice"`
+	SwTpExitCompat    *ebpf.Program `ebpf:"sw_tp_exit_compat"`
 	SwTpExitSendfile  *ebpf.Program `ebpf:"sw_tp_exit_sendfile"`
 	SwTpExitSplice    *ebpf.Program `ebpf:"sw_tp_exit_splice"`
 	SwTpExitTee       *ebpf.Program `ebpf:"sw_tp_exit_tee"`
@@ -533,6 +541,7 @@ type tracepointPrograms struct {
 
 func (p *tracepointPrograms) Close() error {
 	return _TracepointClose(
+		p.SwTpEnterCompat,
 		p.SwTpEnterExec,
 		p.SwTpEnterExit,
 		p.SwTpEnterFork,
@@ -543,6 +552,7 @@ func (p *tracepointPrograms) Close() error {
 		p.SwTpEnterSplice,
 		p.SwTpEnterTee,
 		p.SwTpEnterVmsplice,
+		p.SwTpExitCompat,
 		p.SwTpExitSendfile,
 		p.SwTpExitSplice,
 		p.SwTpExitTee,

@@ -8,7 +8,7 @@ import (
 )
 
 // xferArgs is the most arguments a splice, tee or sendfile event has.
-const xferArgs = 13
+const xferArgs = 14
 
 // xferBuf is the memory of one splice, tee or sendfile event.
 type xferBuf struct {
@@ -82,6 +82,7 @@ func decodeSplice(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, erro
 	a.put("flag_names", spliceFlagNames(uint64(r.Flags)))
 	a.bool("dirty_pipe_merge", r.Facts&factDirtyPipeMerge != 0)
 	a.bool("dirty_pipe_shape", r.Facts&factDirtyPipeShape != 0)
+	a.compat(&r.H)
 	return &buf.ev, nil
 }
 
@@ -97,6 +98,7 @@ func decodeTee(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, error) 
 	a.uint("len", r.Len)
 	a.uint("flags", uint64(r.Flags))
 	a.put("flag_names", spliceFlagNames(uint64(r.Flags)))
+	a.compat(&r.H)
 	return &buf.ev, nil
 }
 
@@ -116,5 +118,6 @@ func decodeSendfile(raw []byte, clk monoClock, mem *decodeMem) (*event.Event, er
 		a.int("offset_value", r.OffInVal)
 	}
 	a.uint("count", r.Len)
+	a.compat(&r.H)
 	return &buf.ev, nil
 }

@@ -129,15 +129,27 @@ struct pipe_inode_info {
 	struct pipe_buffer *bufs;
 };
 
-/* x86_64 register file, as the syscall wrappers (__x64_sys_*) receive it. */
+/* x86_64 register file, as the syscall wrappers (__x64_sys_*, __ia32_sys_*)
+ * receive it. A 64-bit call passes its arguments in di, si, dx, r10, r8,
+ * r9; a 32-bit (ia32) call in bx, cx, dx, si, di, bp. orig_ax is the
+ * system call number. */
 struct pt_regs {
 	unsigned long r10;
 	unsigned long r8;
 	unsigned long r9;
+	unsigned long bp;
+	unsigned long bx;
+	unsigned long cx;
 	unsigned long dx;
 	unsigned long si;
 	unsigned long di;
 	unsigned long ax;
+	unsigned long orig_ax;
+};
+
+/* x86's thread_info, the first member of task_struct. */
+struct thread_info {
+	__u32 status; /* TS_COMPAT while the task is in a 32-bit system call */
 };
 
 typedef struct {
@@ -166,6 +178,7 @@ struct css_set {
 };
 
 struct task_struct {
+	struct thread_info thread_info;
 	int pid;
 	int tgid;
 	struct task_struct *real_parent;

@@ -57,8 +57,13 @@ struct sw_header {
 	__u32 gid;
 	__u32 mnt_ns;
 	__u32 pid_ns;
+	__u32 flags;      /* SW_HDR_* */
+	__u32 pad;
 	char comm[SW_COMM_LEN];
 };
+
+/* Bits of sw_header.flags. */
+#define SW_HDR_COMPAT 0x1 /* made through the 32-bit (ia32) system call entry */
 
 enum sw_fd_type {
 	SW_FD_UNKNOWN = 0, /* not open, or not resolvable */

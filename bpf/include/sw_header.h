@@ -22,6 +22,8 @@ static __always_inline void sw_fill_header(struct sw_header *h, __u32 kind, stru
 	h->ts_exit = 0;
 	h->ret = 0;
 	h->kind = kind;
+	h->flags = 0;
+	h->pad = 0;
 	h->pid = task->tgid;
 	h->tid = task->pid;
 	h->uid = cred->uid.val;

@@ -19,8 +19,14 @@
 #include "sw_race.h"
 #include "sw_filter.h"
 
-/* sw_vmsplice_enter records a vmsplice call and scans its whole iovec. */
-static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags)
+/* Entry flags: SW_HDR_* bits, stored in the record's header, and bits
+ * above them that only tell the entry half how to read the arguments. */
+#define SW_ENTER_OFF32 0x100 /* the offset is a 32-bit compat_off_t (ia32 sendfile) */
+#define SW_ENTER_HDR_MASK 0xff
+
+/* sw_vmsplice_enter records a vmsplice call and scans its whole iovec;
+ * hflags is SW_HDR_COMPAT for a 32-bit call. */
+static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags, __u32 hflags)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct sw_task *t = sw_task_get(task, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -31,12 +37,13 @@ static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs
 	r = &t->p.vmsplice;
 	t->held_in.dentry = 0; /* the record overlaps the input's path */
 	sw_fill_header(&r->h, SW_KIND_VMSPLICE, task);
+	r->h.flags = hflags & SW_ENTER_HDR_MASK;
 	r->fd = fd;
 	r->uiov = uiov;
 	r->nr_segs = nr_segs;
 	r->flags = flags;
 	r->kpipe = (__u64)sw_fd_fill(&r->fd_info, sw_fd_file(task, fd));
-	sw_scan_iov(r, task);
+	sw_scan_iov(r, task, hflags & SW_HDR_COMPAT);
 	return 0;
 }
 
@@ -98,9 +105,26 @@ static __always_inline void sw_dirty_pipe(struct sw_xfer *r)
 		r->facts |= SW_FACT_DIRTY_PIPE_SHAPE;
 }
 
-/* sw_xfer_enter records a splice, tee or sendfile call. */
+/* sw_read_off reads the offset a transfer's offset pointer p points to:
+ * a 64-bit loff_t, or a 32-bit compat_off_t for SW_ENTER_OFF32. It returns
+ * nonzero when it could not be read. */
+static __always_inline long sw_read_off(__s64 *v, __u64 p, __u32 hflags)
+{
+	__s32 v32;
+
+	if (!(hflags & SW_ENTER_OFF32))
+		return bpf_probe_read_user(v, sizeof(*v), (void *)p);
+	if (bpf_probe_read_user(&v32, sizeof(v32), (void *)p))
+		return -1;
+	*v = v32;
+	return 0;
+}
+
+/* sw_xfer_enter records a splice, tee or sendfile call; hflags is
+ * SW_HDR_COMPAT for a 32-bit call, with SW_ENTER_OFF32 when its offsets
+ * are 32-bit. */
 static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, __s64 fd_out,
-					 __u64 off_out, __u64 len, __u32 flags)
+					 __u64 off_out, __u64 len, __u32 flags, __u32 hflags)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct sw_task *t = sw_task_get(task, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -114,6 +138,7 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 		return 0;
 	}
 	sw_fill_header(&r->h, kind, task);
+	r->h.flags = hflags & SW_ENTER_HDR_MASK;
 	r->fd_in = fd_in;
 	r->fd_out = fd_out;
 	r->off_in = off_in;
@@ -123,9 +148,9 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 	r->valid = 0;
 	r->off_in_val = 0;
 	r->off_out_val = 0;
-	if (off_in && !bpf_probe_read_user(&r->off_in_val, sizeof(r->off_in_val), (void *)off_in))
+	if (off_in && !sw_read_off(&r->off_in_val, off_in, hflags))
 		r->valid |= SW_XFER_OFF_IN_VALID;
-	if (off_out && !bpf_probe_read_user(&r->off_out_val, sizeof(r->off_out_val), (void *)off_out))
+	if (off_out && !sw_read_off(&r->off_out_val, off_out, hflags))
 		r->valid |= SW_XFER_OFF_OUT_VALID;
 	sw_xfer_fds(t, task);
 	return 0;
@@ -157,12 +182,13 @@ static __always_inline int sw_suspicious(union sw_pending *p)
 
 /*
  * sw_exit completes the calling thread's pending record of the given kind
- * and sends it with one bpf_ringbuf_output. A record of another kind is
- * stale (its exit was missed) and is dropped. The reader is woken at once
+ * and entry (compat: SW_HDR_COMPAT for the 32-bit one) and sends it with
+ * one bpf_ringbuf_output. A record of another kind or entry is stale (its
+ * exit was missed) and is dropped. The reader is woken at once
  * for a suspicious record, and otherwise once per sw_wakeup_bytes sent by
  * this CPU (sw_wake_flag).
  */
-static __always_inline int sw_exit(__u32 kind, __s64 ret)
+static __always_inline int sw_exit(__u32 kind, __s64 ret, __u32 compat)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct sw_task *t = sw_task_get(task, 0);
@@ -173,14 +199,14 @@ static __always_inline int sw_exit(__u32 kind, __s64 ret)
 	if (!t)
 		return 0;
 	p = &t->p;
-	if (p->h.kind != kind) {
+	if (p->h.kind != kind || (p->h.flags & SW_HDR_COMPAT) != compat) {
 		p->h.kind = 0;
 		return 0;
 	}
 	p->h.ret = ret;
 	p->h.ts_exit = bpf_ktime_get_ns();
 	if (kind == SW_KIND_VMSPLICE) {
-		sw_recheck_iov(&p->vmsplice);
+		sw_recheck_iov(&p->vmsplice, compat);
 		sw_race_track(t, task);
 	} else {
 		sw_dirty_pipe(&p->xfer);

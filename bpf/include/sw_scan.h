@@ -88,11 +88,50 @@ static __always_inline void sw_check_seg(struct sw_vmsplice *r, __u32 idx, __u64
 	}
 }
 
+/* A 32-bit task's iovec segment (struct compat_iovec). */
+struct sw_compat_iovec {
+	__u32 base;
+	__u32 len;
+};
+
+/* sw_read_segs reads n (at most SW_IOV_COPY) segments, from segment first
+ * of the array at uiov, into seg. A 32-bit call's array holds compat
+ * segments of 8 bytes; they are widened in place, last first, so that
+ * every segment is read before its bytes are overwritten. All
+ * SW_IOV_COPY slots are widened, without a branch per slot for the
+ * verifier to follow: those past n hold stale bytes nobody reads. It
+ * returns nonzero when user memory could not be read. */
+static __always_inline long sw_read_segs(struct sw_iovec *seg, __u64 uiov, __u64 first, __u64 n, __u32 compat)
+{
+	__u64 size = compat ? sizeof(struct sw_compat_iovec) : sizeof(struct sw_iovec);
+	struct sw_compat_iovec *c = (struct sw_compat_iovec *)seg;
+
+	if (n > SW_IOV_COPY)
+		n = SW_IOV_COPY;
+	if (bpf_probe_read_user(seg, (n * size) & 0x1ff, (void *)(uiov + first * size)))
+		return -1;
+	if (!compat)
+		return 0;
+#pragma unroll
+	for (int j = SW_IOV_COPY - 1; j >= 0; j--) {
+		__u64 base = c[j].base, len = c[j].len;
+
+		seg[j].base = base;
+		seg[j].len = len;
+	}
+	/* The checks read the segments back from memory rather than taking
+	 * the 32-bit values clang would forward: bounded values multiply the
+	 * states the verifier tracks through the checks past its limit. */
+	asm volatile("" ::: "memory");
+	return 0;
+}
+
 /* sw_read_chunk reads chunk i of the nsegs segments at uiov, that is
  * segments 16*i .. 16*i+15, into the per-CPU chunk buffer. It returns the
  * number of segments read, 0 past the end, or -1 when user memory could
  * not be read. */
-static __always_inline long sw_read_chunk(struct sw_iov_chunk **chunk, __u64 uiov, __u64 nsegs, __u64 i)
+static __always_inline long sw_read_chunk(struct sw_iov_chunk **chunk, __u64 uiov, __u64 nsegs, __u64 i,
+					  __u32 compat)
 {
 	__u32 zero = 0;
 	__u64 first = i * SW_IOV_COPY;
@@ -104,15 +143,16 @@ static __always_inline long sw_read_chunk(struct sw_iov_chunk **chunk, __u64 uio
 	n = nsegs - first;
 	if (n > SW_IOV_COPY)
 		n = SW_IOV_COPY;
-	if (bpf_probe_read_user(*chunk, (n * sizeof(struct sw_iovec)) & 0x1ff,
-				(void *)(uiov + first * sizeof(struct sw_iovec))))
+	if (sw_read_segs((*chunk)->seg, uiov, first, n, compat))
 		return -1;
 	return n;
 }
 
+
 struct sw_scan_ctx {
 	struct sw_vmsplice *r;
 	__u64 nsegs;
+	__u32 compat;
 };
 
 /* sw_scan_chunk_from1 is a bpf_loop callback: iteration i checks chunk
@@ -123,7 +163,7 @@ static long sw_scan_chunk_from1(__u32 i, void *ctx)
 	struct sw_vmsplice *r = c->r;
 	struct sw_iov_chunk *chunk;
 	__u64 first = ((__u64)i + 1) * SW_IOV_COPY;
-	long n = sw_read_chunk(&chunk, r->uiov, c->nsegs, (__u64)i + 1);
+	long n = sw_read_chunk(&chunk, r->uiov, c->nsegs, (__u64)i + 1, c->compat);
 
 	if (n < 0)
 		r->read_err = 1;
@@ -141,8 +181,9 @@ static long sw_scan_chunk_from1(__u32 i, void *ctx)
 
 /* sw_scan_iov reads r->uiov[0..min(nr_segs, IOV_MAX)) and fills the scan
  * fields of r for the current task, task. Chunk 0 is read straight into
- * the record. */
-static __always_inline void sw_scan_iov(struct sw_vmsplice *r, struct task_struct *task)
+ * the record. compat, a constant for the verifier, says whether the array
+ * holds 32-bit segments. */
+static __always_inline void sw_scan_iov(struct sw_vmsplice *r, struct task_struct *task, __u32 compat)
 {
 	struct mm_struct *mm = task->mm;
 	__u64 nsegs = r->nr_segs > SW_IOV_MAX ? SW_IOV_MAX : r->nr_segs;
@@ -168,7 +209,7 @@ static __always_inline void sw_scan_iov(struct sw_vmsplice *r, struct task_struc
 	sw_vdso_range(r, mm);
 	if (n == 0)
 		return;
-	if (bpf_probe_read_user(r->iov, (n * sizeof(struct sw_iovec)) & 0x1ff, (void *)r->uiov)) {
+	if (sw_read_segs(r->iov, r->uiov, 0, n, compat)) {
 		r->read_err = 1;
 		return;
 	}
@@ -180,7 +221,7 @@ static __always_inline void sw_scan_iov(struct sw_vmsplice *r, struct task_struc
 	}
 	r->segs_scanned = n;
 	if (nsegs > SW_IOV_COPY) {
-		struct sw_scan_ctx c = {.r = r, .nsegs = nsegs};
+		struct sw_scan_ctx c = {.r = r, .nsegs = nsegs, .compat = compat};
 		__u32 chunks = (nsegs + SW_IOV_COPY - 1) / SW_IOV_COPY;
 
 		bpf_loop(chunks - 1, sw_scan_chunk_from1, &c, 0);
@@ -192,6 +233,7 @@ struct sw_rehash_ctx {
 	__u64 nsegs;
 	__u64 hash;
 	int err;
+	__u32 compat;
 };
 
 /* sw_rehash_chunk is a bpf_loop callback: it folds chunk i into c->hash. */
@@ -199,7 +241,7 @@ static long sw_rehash_chunk(__u32 i, void *ctx)
 {
 	struct sw_rehash_ctx *c = ctx;
 	struct sw_iov_chunk *chunk;
-	long n = sw_read_chunk(&chunk, c->uiov, c->nsegs, i);
+	long n = sw_read_chunk(&chunk, c->uiov, c->nsegs, i, c->compat);
 
 	if (n < 0)
 		c->err = 1;
@@ -220,7 +262,7 @@ static long sw_rehash_chunk(__u32 i, void *ctx)
  * sensor's read and the kernel's own copy. The first SW_IOV_COPY segments
  * are compared one by one; the rest through the hash of the whole array.
  */
-static __always_inline void sw_recheck_iov(struct sw_vmsplice *r)
+static __always_inline void sw_recheck_iov(struct sw_vmsplice *r, __u32 compat)
 {
 	__u64 nsegs = r->nr_segs > SW_IOV_MAX ? SW_IOV_MAX : r->nr_segs;
 	__u64 n = nsegs > SW_IOV_COPY ? SW_IOV_COPY : nsegs;
@@ -229,7 +271,7 @@ static __always_inline void sw_recheck_iov(struct sw_vmsplice *r)
 
 	if (r->read_err || n == 0 || !chunk)
 		return;
-	if (bpf_probe_read_user(chunk, (n * sizeof(struct sw_iovec)) & 0x1ff, (void *)r->uiov))
+	if (sw_read_segs(chunk->seg, r->uiov, 0, n, compat))
 		return; /* unmapped since: nothing to compare */
 #pragma unroll
 	for (int j = 0; j < SW_IOV_COPY; j++) {
@@ -242,7 +284,8 @@ static __always_inline void sw_recheck_iov(struct sw_vmsplice *r)
 		}
 	}
 	if (nsegs > SW_IOV_COPY) {
-		struct sw_rehash_ctx c = {.uiov = r->uiov, .nsegs = nsegs, .hash = 0xcbf29ce484222325ULL};
+		struct sw_rehash_ctx c = {
+			.uiov = r->uiov, .nsegs = nsegs, .hash = 0xcbf29ce484222325ULL, .compat = compat};
 
 		bpf_loop((nsegs + SW_IOV_COPY - 1) / SW_IOV_COPY, sw_rehash_chunk, &c, 0);
 		if (!c.err && c.hash != r->iov_hash)

@@ -51,6 +51,7 @@ type signaturesConfig struct {
 
 type sensorConfig struct {
 	ProbeMode       string        `yaml:"probe_mode"`
+	CompatSyscalls  string        `yaml:"compat_syscalls"`
 	RingBufferBytes int           `yaml:"ring_buffer_bytes"`
 	WakeupBytes     int           `yaml:"wakeup_bytes"`
 	PollInterval    time.Duration `yaml:"poll_interval"`
@@ -66,6 +67,7 @@ func defaultConfig() config {
 		LogLevel: "info",
 		Sensor: sensorConfig{
 			ProbeMode:       "auto",
+			CompatSyscalls:  "auto",
 			RingBufferBytes: 16 << 20,
 			WakeupBytes:     256 << 10,
 			PollInterval:    100 * time.Millisecond,
@@ -109,6 +111,9 @@ func (c *config) validate(path string) error {
 	}
 	if _, err := features.ParseMode(c.Sensor.ProbeMode); err != nil {
 		return usagef("config %s: sensor.probe_mode: %w", path, err)
+	}
+	if _, err := sensor.ParseCompat(c.Sensor.CompatSyscalls); err != nil {
+		return usagef("config %s: sensor.compat_syscalls: %w", path, err)
 	}
 	if c.Sensor.PollInterval <= 0 {
 		return usagef("config %s: sensor.poll_interval must be positive", path)

@@ -65,6 +65,7 @@ func newRunCmd() *cobra.Command {
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "log level: debug, info, warn or error")
 	f.StringVar(&cfg.Host, "host", cfg.Host, "host name stamped on events (default: the system host name)")
 	f.StringVar(&cfg.Sensor.ProbeMode, "probe-mode", cfg.Sensor.ProbeMode, "attach mode: auto, fentry, kprobe or tracepoint (see `splicewatch doctor`)")
+	f.StringVar(&cfg.Sensor.CompatSyscalls, "compat-syscalls", cfg.Sensor.CompatSyscalls, "watch 32-bit (int $0x80) system calls: auto, on or off (see the README)")
 	f.IntVar(&cfg.Sensor.RingBufferBytes, "ring-buffer-bytes", cfg.Sensor.RingBufferBytes, "size of the eBPF ring buffer, a power of two")
 	f.IntVar(&cfg.Sensor.WakeupBytes, "wakeup-bytes", cfg.Sensor.WakeupBytes, "each CPU wakes the reader after sending this much data")
 	f.DurationVar(&cfg.Sensor.PollInterval, "poll-interval", cfg.Sensor.PollInterval, "longest time an ordinary event waits in the ring buffer")
@@ -90,6 +91,7 @@ func mergeFlags(cmd *cobra.Command, cfg *config, file config) {
 		{"log-level", func() { cfg.LogLevel = keep.LogLevel }},
 		{"host", func() { cfg.Host = keep.Host }},
 		{"probe-mode", func() { cfg.Sensor.ProbeMode = keep.Sensor.ProbeMode }},
+		{"compat-syscalls", func() { cfg.Sensor.CompatSyscalls = keep.Sensor.CompatSyscalls }},
 		{"ring-buffer-bytes", func() { cfg.Sensor.RingBufferBytes = keep.Sensor.RingBufferBytes }},
 		{"wakeup-bytes", func() { cfg.Sensor.WakeupBytes = keep.Sensor.WakeupBytes }},
 		{"poll-interval", func() { cfg.Sensor.PollInterval = keep.Sensor.PollInterval }},
@@ -145,6 +147,7 @@ func run(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	sens, err := sensor.New(&sensor.Options{
 		Host:            cfg.Host,
 		ProbeMode:       features.Mode(cfg.Sensor.ProbeMode),
+		CompatSyscalls:  sensor.Compat(cfg.Sensor.CompatSyscalls),
 		RingBufferBytes: cfg.Sensor.RingBufferBytes,
 		WakeupBytes:     cfg.Sensor.WakeupBytes,
 		PollInterval:    cfg.Sensor.PollInterval,

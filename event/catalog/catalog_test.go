@@ -145,8 +145,9 @@ func TestVmspliceKernelFacts(t *testing.T) {
 	}
 	for _, h := range e.Hooks {
 		for _, pt := range h.Points {
-			if fn := pt[strings.IndexByte(pt, '/')+1:]; h.Mode != "tracepoint" && fn != "__x64_sys_vmsplice" {
-				t.Errorf("%s hook %q: the kprobe and fentry modes attach to __x64_sys_vmsplice", h.Mode, pt)
+			if fn := pt[strings.IndexByte(pt, '/')+1:]; h.Mode != "tracepoint" && fn != "__x64_sys_vmsplice" &&
+				fn != "__ia32_sys_vmsplice" {
+				t.Errorf("%s hook %q: the kprobe and fentry modes attach to __x64_sys_vmsplice and __ia32_sys_vmsplice", h.Mode, pt)
 			}
 		}
 	}
@@ -206,7 +207,7 @@ func TestPagesStateFacts(t *testing.T) {
 		{event.NameVmsplice, []string{
 			"`kprobe/__x64_sys_vmsplice`", "`kretprobe/__x64_sys_vmsplice`", "`fentry/__x64_sys_vmsplice`",
 			"`fexit/__x64_sys_vmsplice`", "vmsplice_to_pipe and vmsplice_to_user are inlined",
-			"`__ia32_sys_*` wrappers, which this mode does not attach to", "`fd_info.pipe.buf_flags` | uint32 | K | Always 0",
+			"`compat: true`", "`sensor.compat_syscalls: on`", "`kprobe/__ia32_sys_vmsplice`", "`fd_info.pipe.buf_flags` | uint32 | K | Always 0",
 			"the legacy vsyscall page (0xffffffffff600000)", "CVE-2024-26808",
 		}},
 		{event.NameSplice, []string{

@@ -11,7 +11,7 @@ func sendfile() Event {
 		fdInfoArg("in_fd", sideIn),
 	}
 	args = append(args, offsetArgs("offset", "in_fd", "`off_t *`", true)...)
-	args = append(args, Arg{Name: "count", Type: TypeUint64, Description: "The most bytes to copy."})
+	args = append(args, Arg{Name: "count", Type: TypeUint64, Description: "The most bytes to copy."}, compatArg())
 	return Event{
 		Name:    event.NameSendfile,
 		Summary: "File data copied to another descriptor inside the kernel",
@@ -27,8 +27,9 @@ func sendfile() Event {
 			"advances the file position; a non-NULL `offset` on a file that cannot seek fails with ESPIPE. The sensor " +
 			"reads `*offset` at entry, before the kernel does.\n\n" +
 			"On x86_64 this is system call 40, `sys_sendfile64` in the kernel: hence the hook names.",
-		Args:  args,
-		Hooks: syscallHooks("sendfile64", "__x64_sys_sendfile64"),
+		Args: args,
+		Hooks: syscallHooks("sendfile64", "__x64_sys_sendfile64",
+			"__ia32_sys_sendfile64", "__ia32_compat_sys_sendfile64", "__ia32_compat_sys_sendfile"),
 		Attacks: []Attack{
 			{"Baseline of zero-copy traffic",
 				"No exploit splicewatch tracks uses sendfile itself. It runs through the same splice internals as " +

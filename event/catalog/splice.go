@@ -47,6 +47,7 @@ func splice() Event {
 				"(`fd_out_info.pipe.wrapped`), with `len` below 4096 and an `off_in_value` that is known and not " +
 				"page-aligned. This is the public exploit's call; legitimate programs rarely splice a few bytes " +
 				"from an odd offset of a file they cannot write into a recycled pipe."},
+		compatArg(),
 	)
 	return Event{
 		Name:    event.NameSplice,
@@ -65,7 +66,7 @@ func splice() Event {
 			"operations non-blocking (EAGAIN); SPLICE_F_MORE (0x04) tells a socket that more data follows, like MSG_MORE; " +
 			"SPLICE_F_GIFT (0x08) is unused by splice. Any other bit fails with EINVAL.",
 		Args:  args,
-		Hooks: syscallHooks("splice", "__x64_sys_splice"),
+		Hooks: syscallHooks("splice", "__x64_sys_splice", "__ia32_sys_splice"),
 		Attacks: []Attack{
 			{"Dirty Pipe, CVE-2022-0847 (from Linux 5.8; fixed in 5.16.11, 5.15.25 and 5.10.102)",
 				"A pipe buffer filled by splicing from a file kept a stale PIPE_BUF_FLAG_CAN_MERGE, so a later `write()` " +
@@ -109,8 +110,9 @@ func tee() Event {
 			{Name: "len", Type: TypeUint64, Description: "The most bytes to duplicate."},
 			{Name: "flags", Type: TypeUint32, Description: "The `flags` argument. See `flag_names`."},
 			flagNamesArg(),
+			compatArg(),
 		},
-		Hooks: syscallHooks("tee", "__x64_sys_tee"),
+		Hooks: syscallHooks("tee", "__x64_sys_tee", "__ia32_sys_tee"),
 		Attacks: []Attack{
 			{"Page references kept alive",
 				"No exploit splicewatch tracks depends on tee. It is captured because it duplicates page references " +

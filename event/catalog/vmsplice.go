@@ -109,8 +109,9 @@ func vmsplice() Event {
 				Description: "The base of the first overlong segment; absent when `overlong_segs` is 0."},
 			{Name: "overlong_first_len", Type: TypeUint64, Tags: firstOpt,
 				Description: "The length of the first overlong segment; absent when `overlong_segs` is 0."},
+			compatArg(),
 		},
-		Hooks: syscallHooks("vmsplice", "__x64_sys_vmsplice"),
+		Hooks: syscallHooks("vmsplice", "__x64_sys_vmsplice", "__ia32_sys_vmsplice"),
 		Attacks: []Attack{
 			{"CVE-2008-0009, CVE-2008-0010, CVE-2008-0600: vmsplice local root (2.6.17 to 2.6.24.1)",
 				"The iovec addresses were not checked. Write variant: `pipe()`, `write()` a payload into it, then " +
