@@ -63,7 +63,20 @@ func Probe(ctx context.Context, opts *Options) (*Report, error) {
 		log.DebugContext(ctx, "probed", "item", step.name)
 	}
 	r.Auto = r.choose()
+	r.IA32 = r.ia32()
 	return r, nil
+}
+
+// ia32 reports whether the kernel has a 32-bit system call entry, whose
+// calls the syscall tracepoints do not see, and which modes watch it.
+func (r *Report) ia32() Check {
+	for _, h := range r.Hooks {
+		if h.Name == "__ia32_sys_vmsplice" && (h.BTF || h.Kallsyms) {
+			return yes("32-bit (int $0x80) calls exist: fentry and kprobe modes hook their __ia32_* wrappers; " +
+				"tracepoint mode watches them only with sensor.compat_syscalls: on (a cost to every system call)")
+		}
+	}
+	return no("no __ia32_sys_vmsplice: the kernel has no 32-bit system call entry, nothing to watch")
 }
 
 // state carries what one probe finds for the next ones.

@@ -54,8 +54,12 @@ type Report struct {
 	// (6.2+), with which the programs load kernel fields directly instead
 	// of through one helper call per field. Without it the sensor works
 	// the same, at a higher cost per event.
-	TypedReads Check    `json:"typed_reads"`
-	Lockdown   Lockdown `json:"lockdown"`
+	TypedReads Check `json:"typed_reads"`
+	// IA32 says whether the kernel has a 32-bit (ia32) system call entry,
+	// which any process can use with `int $0x80`. The syscall tracepoints
+	// skip its calls; see sensor.Compat for how they are watched.
+	IA32     Check    `json:"ia32"`
+	Lockdown Lockdown `json:"lockdown"`
 	// Kallsyms says whether /proc/kallsyms could be searched for the hooks.
 	Kallsyms Check  `json:"kallsyms"`
 	Hooks    []Hook `json:"hooks"`

@@ -23,6 +23,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		{"bpf lsm", r.BPFLSM},
 		{"ringbuf", r.RingBuf},
 		{"typed reads", r.TypedReads},
+		{"32-bit calls", r.IA32},
 		{"lockdown " + r.Lockdown.Mode, r.Lockdown.Check},
 		{"kallsyms", r.Kallsyms},
 	}

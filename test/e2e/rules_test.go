@@ -190,16 +190,7 @@ func TestRulesFire(t *testing.T) {
 // to watch that file.
 func testSensitiveFile(t *testing.T, p *pipeline, call string) {
 	tid := thread(t)
-	path := "/etc/shadow"
-	var cfg map[string]any
-	if _, err := os.Stat(path); os.IsNotExist(err) {
-		path = filepath.Join(t.TempDir(), "shadow")
-		if err := os.WriteFile(path, []byte("root:*:19000:0:99999:7:::\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cfg = map[string]any{"spw008_extra_paths": []any{path}}
-		t.Logf("no /etc/shadow: watching %s instead", path)
-	}
+	path, cfg := sensitiveFile(t)
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -228,22 +219,46 @@ func testSensitiveFile(t *testing.T, p *pipeline, call string) {
 		got, _ := in.String("path")
 		return ev.Name == call && ev.Process.TID == tid && got == path
 	})
-	var found *event.Finding
-	if cfg == nil {
-		found = requireFinding(t, p, ev, "SPW-008")
-	} else {
-		err := loadPack(t, cfg).Evaluate(context.Background(), ev, func(f *event.Finding) {
-			if f.Rule.ID == "SPW-008" {
-				found = f
-			}
-		})
-		if err != nil || found == nil {
-			t.Fatalf("SPW-008 with %v: finding %v, error %v", cfg, found, err)
-		}
-	}
+	found := requireSensitiveFinding(t, p, ev, cfg)
 	if found.Data["path"] != path || found.Data["out_type"] != outType {
 		t.Errorf("SPW-008 data %v", found.Data)
 	}
+}
+
+// sensitiveFile returns /etc/shadow, or where the system has none (the
+// qemu initramfs) a file of the test's own and the rule configuration
+// that makes SPW-008 watch it.
+func sensitiveFile(t *testing.T) (path string, cfg map[string]any) {
+	t.Helper()
+	path = "/etc/shadow"
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		return path, nil
+	}
+	path = filepath.Join(t.TempDir(), "shadow")
+	if err := os.WriteFile(path, []byte("root:*:19000:0:99999:7:::\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("no /etc/shadow: watching %s instead", path)
+	return path, map[string]any{"spw008_extra_paths": []any{path}}
+}
+
+// requireSensitiveFinding returns the SPW-008 finding of ev: the running
+// pack's when cfg is nil, else that of a pack configured with cfg.
+func requireSensitiveFinding(t *testing.T, p *pipeline, ev *event.Event, cfg map[string]any) *event.Finding {
+	t.Helper()
+	if cfg == nil {
+		return requireFinding(t, p, ev, "SPW-008")
+	}
+	var found *event.Finding
+	err := loadPack(t, cfg).Evaluate(context.Background(), ev, func(f *event.Finding) {
+		if f.Rule.ID == "SPW-008" {
+			found = f
+		}
+	})
+	if err != nil || found == nil {
+		t.Fatalf("SPW-008 with %v: finding %v, error %v", cfg, found, err)
+	}
+	return found
 }
 
 // tcpSocket returns the file of a connected TCP socket whose peer reads
