@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -47,14 +45,6 @@ func overheadCases() []overheadCase {
 			loop: spliceLoop},
 		{name: "sendfile64k", tracepoint: "sendfile64", event: event.NameSendfile, calls: 100_000, perIter: 1,
 			loop: sendfileLoop},
-		// The same transfers into a TCP connection (loopback, drained by
-		// this process), which is where web servers and proxies send:
-		// the sink costs more than /dev/null, so the same sensor cost is
-		// a smaller share of the call.
-		{name: "splice64k-tcp", tracepoint: "splice", event: event.NameSplice, calls: 50_000, perIter: 2,
-			loop: spliceTCPLoop},
-		{name: "sendfile64k-tcp", tracepoint: "sendfile64", event: event.NameSendfile, calls: 50_000, perIter: 1,
-			loop: sendfileTCPLoop},
 		{name: "sendfile64k-excluded", tracepoint: "sendfile64", event: "", calls: 100_000, perIter: 1,
 			loop: sendfileLoop,
 			filter: func(tb testing.TB) *sensor.Filter {
@@ -298,14 +288,8 @@ func devNull(tb testing.TB) *os.File {
 // two splice calls each.
 func spliceLoop(tb testing.TB, n int) time.Duration { return spliceInto(tb, n, devNull(tb)) }
 
-// spliceTCPLoop is spliceLoop into a TCP connection.
-func spliceTCPLoop(tb testing.TB, n int) time.Duration { return spliceInto(tb, n, tcpSink(tb)) }
-
 // sendfileLoop sends 64 KiB of a file to /dev/null, n times.
 func sendfileLoop(tb testing.TB, n int) time.Duration { return sendfileInto(tb, n, devNull(tb)) }
-
-// sendfileTCPLoop is sendfileLoop into a TCP connection.
-func sendfileTCPLoop(tb testing.TB, n int) time.Duration { return sendfileInto(tb, n, tcpSink(tb)) }
 
 // spliceInto moves 64 KiB from a file through a pipe into sink, n times:
 // a splice into the pipe and one out of it (more if the sink takes part).
@@ -351,41 +335,6 @@ func sendfileInto(tb testing.TB, n int, sink *os.File) time.Duration {
 		}
 	}
 	return time.Since(start)
-}
-
-// tcpSink returns one end of a loopback TCP connection whose other end is
-// read and discarded by a goroutine until the test ends.
-func tcpSink(tb testing.TB) *os.File {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	conn, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close() // the file below is a dup
-	peer, err := ln.Accept()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		io.Copy(io.Discard, peer)
-	}()
-	sock, err := conn.(*net.TCPConn).File()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		sock.Close()
-		peer.Close()
-		<-done
-	})
-	return sock
 }
 
 func median(d []time.Duration) time.Duration {
