@@ -58,7 +58,7 @@ func TestPackRules(t *testing.T) {
 	}
 	want := map[string]string{
 		"SPW-002": "high", "SPW-003": "high", "SPW-004": "critical", "SPW-005": "high",
-		"SPW-006": "high", "SPW-007": "high", "SPW-008": "medium", "SPW-010": "medium",
+		"SPW-006": "high", "SPW-007": "high", "SPW-008": "medium", "SPW-010": "medium", "SPW-011": "high",
 	}
 	for _, r := range d.Info() {
 		if want[r.ID] != r.Severity.String() || len(r.MITRE) == 0 || r.Version == "" || r.Description == "" {

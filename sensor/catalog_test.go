@@ -63,7 +63,7 @@ func catalogSamples() map[uint32][][]byte {
 	empty.NrSegs, empty.SegsScanned, empty.KernelSegs, empty.KernelFirst = 0, 0, 0, -1
 	// compat marks a record as made by a 32-bit call.
 	compat := func(raw []byte) []byte {
-		binary.NativeEndian.PutUint32(raw[unsafe.Offsetof(rawHeader{}.Flags):], hdrCompat)
+		binary.NativeEndian.PutUint32(raw[unsafe.Offsetof(rawHeader{}.Flags):], hdrCompat|hdrCompatFrom64)
 		return raw
 	}
 	xfer := func(kind, valid uint32, in, out rawFd, pathIn, pathOut string) []byte {

@@ -159,7 +159,7 @@ func fillEvent(ev *event.Event, comm *[16]byte, name string, h *rawHeader, args 
 // vmspliceArgs is the most arguments a vmsplice event has, and iovInline
 // the most segments a record holds.
 const (
-	vmspliceArgs = 27
+	vmspliceArgs = 28
 	iovInline    = len(rawVmsplice{}.Iov)
 )
 
@@ -251,14 +251,19 @@ func (buf *vmspliceBuf) decodeIov(segs []iovSeg) any {
 	return boxListAt(&buf.iov)
 }
 
-// hdrCompat is SW_HDR_COMPAT: the call came through the 32-bit entry.
-const hdrCompat = 0x1
+// Header flags (SW_HDR_* in bpf/include/sw_event.h).
+const (
+	hdrCompat       = 0x1 // the call came through the 32-bit entry
+	hdrCompatFrom64 = 0x2 // ... from a 64-bit process
+)
 
-// compat adds `compat: true` to the event of a 32-bit (ia32) call. 64-bit
-// calls, nearly all of them, carry no such argument.
+// compat adds `compat: true` to the event of a 32-bit (ia32) call, and
+// `compat_from_64bit` saying whether a 64-bit process made it. 64-bit
+// calls, nearly all of them, carry neither.
 func (a args) compat(h *rawHeader) {
 	if h.Flags&hdrCompat != 0 {
 		a.bool("compat", true)
+		a.bool("compat_from_64bit", h.Flags&hdrCompatFrom64 != 0)
 	}
 }
 

@@ -8,7 +8,7 @@ import (
 )
 
 // xferArgs is the most arguments a splice, tee or sendfile event has.
-const xferArgs = 14
+const xferArgs = 15
 
 // xferBuf is the memory of one splice, tee or sendfile event.
 type xferBuf struct {

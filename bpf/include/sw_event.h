@@ -64,6 +64,7 @@ struct sw_header {
 
 /* Bits of sw_header.flags. */
 #define SW_HDR_COMPAT 0x1 /* made through the 32-bit (ia32) system call entry */
+#define SW_HDR_COMPAT_FROM64 0x2 /* ... by a 64-bit process (its address space reaches past 4 GiB) */
 
 enum sw_fd_type {
 	SW_FD_UNKNOWN = 0, /* not open, or not resolvable */

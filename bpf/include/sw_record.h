@@ -24,6 +24,23 @@
 #define SW_ENTER_OFF32 0x100 /* the offset is a 32-bit compat_off_t (ia32 sendfile) */
 #define SW_ENTER_HDR_MASK 0xff
 
+/* sw_entry_flags returns the header flags of a call entered with hflags
+ * by task: a 32-bit call from a 64-bit process is marked, since such a
+ * process has no reason to take the 32-bit entry but to avoid hooks on
+ * the 64-bit one. A 32-bit program's address space ends below 4 GiB. */
+static __always_inline __u32 sw_entry_flags(__u32 hflags, struct task_struct *task)
+{
+	__u32 flags = hflags & SW_ENTER_HDR_MASK;
+	struct mm_struct *mm;
+
+	if (!(hflags & SW_HDR_COMPAT))
+		return flags;
+	mm = task->mm;
+	if (mm && mm->task_size > 0xffffffffULL)
+		flags |= SW_HDR_COMPAT_FROM64;
+	return flags;
+}
+
 /* sw_vmsplice_enter records a vmsplice call and scans its whole iovec;
  * hflags is SW_HDR_COMPAT for a 32-bit call. */
 static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs, __u64 flags, __u32 hflags)
@@ -37,7 +54,7 @@ static __always_inline int sw_vmsplice_enter(__s64 fd, __u64 uiov, __u64 nr_segs
 	r = &t->p.vmsplice;
 	t->held_in.dentry = 0; /* the record overlaps the input's path */
 	sw_fill_header(&r->h, SW_KIND_VMSPLICE, task);
-	r->h.flags = hflags & SW_ENTER_HDR_MASK;
+	r->h.flags = sw_entry_flags(hflags, task);
 	r->fd = fd;
 	r->uiov = uiov;
 	r->nr_segs = nr_segs;
@@ -138,7 +155,7 @@ static __always_inline int sw_xfer_enter(__u32 kind, __s64 fd_in, __u64 off_in, 
 		return 0;
 	}
 	sw_fill_header(&r->h, kind, task);
-	r->h.flags = hflags & SW_ENTER_HDR_MASK;
+	r->h.flags = sw_entry_flags(hflags, task);
 	r->fd_in = fd_in;
 	r->fd_out = fd_out;
 	r->off_in = off_in;

@@ -35,6 +35,14 @@ func compatArg() Arg {
 			"worth a look."}
 }
 
+// compatFrom64Arg says who made a 32-bit call.
+func compatFrom64Arg() Arg {
+	return Arg{Name: "compat_from_64bit", Type: TypeBool, Tags: []Tag{TagKernel, TagDerived, TagOptional},
+		Description: "Present with `compat`: true when the caller is a 64-bit program (its address space, " +
+			"`mm->task_size`, reaches past 4 GiB) that chose the 32-bit entry. A 64-bit program has no need of " +
+			"it for these calls; taking it walks around sensors that hook only the 64-bit entry (SPW-011)."}
+}
+
 // fdArg is a file descriptor register argument.
 func fdArg(name, desc string) Arg {
 	return Arg{Name: name, Type: TypeInt32, Description: desc}

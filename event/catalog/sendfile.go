@@ -11,7 +11,8 @@ func sendfile() Event {
 		fdInfoArg("in_fd", sideIn),
 	}
 	args = append(args, offsetArgs("offset", "in_fd", "`off_t *`", true)...)
-	args = append(args, Arg{Name: "count", Type: TypeUint64, Description: "The most bytes to copy."}, compatArg())
+	args = append(args, Arg{Name: "count", Type: TypeUint64, Description: "The most bytes to copy."},
+		compatArg(), compatFrom64Arg())
 	return Event{
 		Name:    event.NameSendfile,
 		Summary: "File data copied to another descriptor inside the kernel",

@@ -47,7 +47,7 @@ func splice() Event {
 				"(`fd_out_info.pipe.wrapped`), with `len` below 4096 and an `off_in_value` that is known and not " +
 				"page-aligned. This is the public exploit's call; legitimate programs rarely splice a few bytes " +
 				"from an odd offset of a file they cannot write into a recycled pipe."},
-		compatArg(),
+		compatArg(), compatFrom64Arg(),
 	)
 	return Event{
 		Name:    event.NameSplice,
@@ -110,7 +110,7 @@ func tee() Event {
 			{Name: "len", Type: TypeUint64, Description: "The most bytes to duplicate."},
 			{Name: "flags", Type: TypeUint32, Description: "The `flags` argument. See `flag_names`."},
 			flagNamesArg(),
-			compatArg(),
+			compatArg(), compatFrom64Arg(),
 		},
 		Hooks: syscallHooks("tee", "__x64_sys_tee", "__ia32_sys_tee"),
 		Attacks: []Attack{

@@ -109,7 +109,7 @@ func vmsplice() Event {
 				Description: "The base of the first overlong segment; absent when `overlong_segs` is 0."},
 			{Name: "overlong_first_len", Type: TypeUint64, Tags: firstOpt,
 				Description: "The length of the first overlong segment; absent when `overlong_segs` is 0."},
-			compatArg(),
+			compatArg(), compatFrom64Arg(),
 		},
 		Hooks: syscallHooks("vmsplice", "__x64_sys_vmsplice", "__ia32_sys_vmsplice"),
 		Attacks: []Attack{

@@ -19,7 +19,9 @@ import (
 // 64-bit hooks would) with the sensor told to watch such calls, and checks
 // each event: compat set, the 32-bit arguments widened, a 20-segment
 // compat iovec scanned past its first 16 segments and compared again at
-// exit, and 32-bit and 64-bit sendfile offsets read at their own widths.
+// exit, and 32-bit and 64-bit sendfile offsets read at their own widths;
+// and the findings: SPW-011 for the 64-bit caller, SPW-008 for the
+// sensitive file.
 // In tracepoint mode this is the raw sys_enter/sys_exit pair; in the
 // kprobe and fentry modes (make test-kernels) the __ia32_* wrappers.
 func TestCompatSyscalls(t *testing.T) {
@@ -112,6 +114,13 @@ func TestCompatSyscalls(t *testing.T) {
 		if ev.Ret != ret {
 			t.Errorf("ret %d, the call returned %d", ev.Ret, ret)
 		}
+		// This test is a 64-bit program taking the 32-bit entry.
+		if from64, _ := ev.Args.Bool("compat_from_64bit"); !from64 {
+			t.Errorf("compat_from_64bit false for a 64-bit process")
+		}
+		if f := requireFinding(t, p, ev, "SPW-011"); f.Data["syscall"] != event.NameVmsplice {
+			t.Errorf("SPW-011 data %v", f.Data)
+		}
 		drain(t, r)
 	})
 
@@ -174,6 +183,7 @@ func TestCompatSyscalls(t *testing.T) {
 			wantUint(t, ev, "count", 10)
 			wantInt(t, ev, "in_fd", int64(f.Fd()))
 			wantInt(t, ev, "out_fd", int64(null.Fd()))
+			requireFinding(t, p, ev, "SPW-011")
 		})
 	}
 
