@@ -83,6 +83,11 @@ func TestVmspliceKernelAddress(t *testing.T) {
 		{"segment 1023 of 1024, write end", 1024, 1023, false},
 		{"segment 3 of 4, read end", 4, 3, true},
 	}
+	// Events are told apart by their iovec's address: every iovec stays
+	// alive until the end, so that no subtest reuses an earlier one's
+	// memory (and matches its event).
+	var alive [][]trigger.Iovec
+	defer runtime.KeepAlive(&alive)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tid := thread(t)
@@ -93,6 +98,7 @@ func TestVmspliceKernelAddress(t *testing.T) {
 			defer unix.Close(r)
 			defer unix.Close(w)
 			iov := make([]trigger.Iovec, tt.nsegs)
+			alive = append(alive, iov)
 			for i := range iov {
 				iov[i] = trigger.Iovec{Base: user, Len: 1}
 			}
