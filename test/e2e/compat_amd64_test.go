@@ -221,7 +221,7 @@ func TestCompatDefault(t *testing.T) {
 	if ok, err := trigger.Int80Works(); !ok {
 		t.Skipf("this kernel runs no 32-bit system calls: %v", err)
 	}
-	p := startPipelineRules(t, nil, false)
+	p := startPipelineRules(t, &sensor.Options{CompatSyscalls: sensor.CompatAuto}, false)
 	defer p.stop()
 	if p.sensor.Mode() == features.ModeTracepoint {
 		if how := p.sensor.Compat(); how != "" {

@@ -64,6 +64,12 @@ func startPipelineRules(tb testing.TB, opts *sensor.Options, withPack bool) *pip
 	if o.RingBufferBytes == 0 {
 		o.RingBufferBytes = 64 << 20 // room for other processes' bursts on a busy machine
 	}
+	if o.CompatSyscalls == "" {
+		// Six more entry programs to verify at every start make the
+		// kernel matrix (emulated, one sensor per test) twice as slow;
+		// the tests of 32-bit calls ask for them.
+		o.CompatSyscalls = sensor.CompatOff
+	}
 	// The kernel matrix (make test-kernels) runs the suite once per mode.
 	want := features.ModeAuto
 	if env := os.Getenv("SPLICEWATCH_PROBE_MODE"); env != "" {

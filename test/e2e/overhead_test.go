@@ -182,11 +182,12 @@ func measureOverhead(b *testing.B, c overheadCase) {
 	}
 }
 
-// start attaches the sensor as c measures it: the production default ring,
+// start attaches the sensor as c measures it: the production defaults
+// (ring size, 32-bit calls watched where that is free),
 // c's filter, the built-in signatures, and for the -pack cases the Rego
 // pack (whose own throughput engine/rego's benchmark measures).
 func (c overheadCase) start(b *testing.B) *pipeline {
-	opts := &sensor.Options{RingBufferBytes: 16 << 20}
+	opts := &sensor.Options{RingBufferBytes: 16 << 20, CompatSyscalls: sensor.CompatAuto}
 	if c.filter != nil {
 		opts.Filter = c.filter(b)
 	}
