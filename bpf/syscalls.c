@@ -91,7 +91,7 @@ int sw_tp_enter_compat(unsigned long long *ctx)
 	task = bpf_get_current_task_btf();
 	if (!(task->thread_info.status & SW_TS_COMPAT))
 		return 0; /* a 64-bit call that shares the number */
-	return sw_ia32_enter_nr(nr, regs->bx, regs->cx, regs->dx, regs->si, regs->di, regs->bp);
+	return sw_ia32_enter(nr, regs->bx, regs->cx, regs->dx, regs->si, regs->di, regs->bp);
 }
 
 SEC("tp_btf/sys_exit")

@@ -61,7 +61,7 @@ func compatPlan(r *features.Report, mode features.Mode, setting Compat) (hooks [
 	if setting == CompatOff {
 		return nil, false, "", "sensor.compat_syscalls is off"
 	}
-	if !kernelHasIA32(r) {
+	if !r.IA32.Available {
 		return nil, false, "", "the kernel has no 32-bit system call entry (no ia32 emulation)"
 	}
 	if mode != features.ModeTracepoint {
@@ -97,15 +97,4 @@ func ia32Covered(hooks []string) bool {
 	}
 	return have["ia32vmsplice"] && have["ia32splice"] && have["ia32tee"] && have["ia32compatsendfile"] &&
 		(have["ia32sendfile64"] || have["ia32compatsendfile64"])
-}
-
-// kernelHasIA32 says whether the kernel was built with a 32-bit system
-// call entry: its ia32 vmsplice wrapper is in BTF or kallsyms.
-func kernelHasIA32(r *features.Report) bool {
-	for _, h := range r.Hooks {
-		if h.Name == "__ia32_sys_vmsplice" {
-			return h.BTF || h.Kallsyms
-		}
-	}
-	return false
 }

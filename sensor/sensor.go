@@ -198,7 +198,7 @@ func (s *Sensor) load() error {
 	switch {
 	case how != "":
 		s.opts.Logger.Info("32-bit system calls watched", "how", how)
-	case s.opts.CompatSyscalls == CompatAuto && kernelHasIA32(report):
+	case s.opts.CompatSyscalls == CompatAuto && report.IA32.Available:
 		s.opts.Logger.Warn("32-bit system calls (int $0x80) are not watched: a process can make vmsplice, splice, tee and sendfile calls unseen", "why", note)
 	default:
 		s.opts.Logger.Info("32-bit system calls not watched", "why", note)

@@ -41,30 +41,12 @@ static __always_inline __u32 sw_ia32_kind(long nr)
 
 /* sw_ia32_enter records ia32 system call nr with arguments a1..a6, as the
  * 32-bit ABI defines them: an fd is an int, a pointer or size is zero
- * extended. A constant nr folds the switch away. */
+ * extended. The transfers share one sw_xfer_enter with their arguments
+ * picked beforehand: for an nr known only at run time (the raw sys_enter
+ * tracepoint), four inlined copies of it would exceed what the verifier
+ * accepts in one program. A constant nr (the wrappers' hooks) folds the
+ * switch away. */
 static __always_inline int sw_ia32_enter(long nr, __u32 a1, __u32 a2, __u32 a3, __u32 a4, __u32 a5, __u32 a6)
-{
-	switch (nr) {
-	case SW_IA32_VMSPLICE:
-		return sw_vmsplice_enter((int)a1, a2, a3, a4, SW_HDR_COMPAT);
-	case SW_IA32_SPLICE:
-		return sw_xfer_enter(SW_KIND_SPLICE, (int)a1, a2, (int)a3, a4, a5, a6, SW_HDR_COMPAT);
-	case SW_IA32_TEE:
-		return sw_xfer_enter(SW_KIND_TEE, (int)a1, 0, (int)a2, 0, a3, a4, SW_HDR_COMPAT);
-	case SW_IA32_SENDFILE64: /* sendfile64(out_fd, in_fd, offset, count) */
-		return sw_xfer_enter(SW_KIND_SENDFILE, (int)a2, a3, (int)a1, 0, a4, 0, SW_HDR_COMPAT);
-	case SW_IA32_SENDFILE:
-		return sw_xfer_enter(SW_KIND_SENDFILE, (int)a2, a3, (int)a1, 0, a4, 0,
-				     SW_HDR_COMPAT | SW_ENTER_OFF32);
-	}
-	return 0;
-}
-
-/* sw_ia32_enter_nr is sw_ia32_enter for an nr only known at run time (the
- * raw sys_enter tracepoint). The transfers share one sw_xfer_enter with
- * their arguments picked beforehand: four inlined copies of it would
- * exceed what the verifier accepts in one program. */
-static __always_inline int sw_ia32_enter_nr(long nr, __u32 a1, __u32 a2, __u32 a3, __u32 a4, __u32 a5, __u32 a6)
 {
 	__u32 kind = SW_KIND_SPLICE, hflags = SW_HDR_COMPAT, flags = a6;
 	__s64 fd_in = (int)a1, fd_out = (int)a3;
@@ -72,7 +54,7 @@ static __always_inline int sw_ia32_enter_nr(long nr, __u32 a1, __u32 a2, __u32 a
 
 	switch (nr) {
 	case SW_IA32_VMSPLICE:
-		return sw_ia32_enter(SW_IA32_VMSPLICE, a1, a2, a3, a4, a5, a6);
+		return sw_vmsplice_enter((int)a1, a2, a3, a4, SW_HDR_COMPAT);
 	case SW_IA32_SPLICE:
 		break;
 	case SW_IA32_TEE:

@@ -94,8 +94,8 @@ struct sw_compat_iovec {
 	__u32 len;
 };
 
-/* sw_read_segs reads n (at most SW_IOV_COPY) segments, from segment first
- * of the array at uiov, into seg. A 32-bit call's array holds compat
+/* sw_read_segs reads n segments (the callers bound n by SW_IOV_COPY), from
+ * segment first of the array at uiov, into seg. A 32-bit call's array holds compat
  * segments of 8 bytes; they are widened in place, last first, so that
  * every segment is read before its bytes are overwritten. All
  * SW_IOV_COPY slots are widened, without a branch per slot for the
@@ -106,8 +106,6 @@ static __always_inline long sw_read_segs(struct sw_iovec *seg, __u64 uiov, __u64
 	__u64 size = compat ? sizeof(struct sw_compat_iovec) : sizeof(struct sw_iovec);
 	struct sw_compat_iovec *c = (struct sw_compat_iovec *)seg;
 
-	if (n > SW_IOV_COPY)
-		n = SW_IOV_COPY;
 	if (bpf_probe_read_user(seg, (n * size) & 0x1ff, (void *)(uiov + first * size)))
 		return -1;
 	if (!compat)

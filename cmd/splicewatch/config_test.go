@@ -21,12 +21,7 @@ func TestLoadConfigFilter(t *testing.T) {
 		{"unknown key", "sensor:\n  filter:\n    sensitive_refres: 45s\n", 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "config.yaml")
-			if err := os.WriteFile(path, []byte(tc.yaml), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			cfg := defaultConfig()
-			err := loadConfig(path, &cfg)
+			cfg, err := loadYAML(t, tc.yaml)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("loadConfig: %v, want error %v", err, tc.wantErr)
 			}
@@ -35,4 +30,37 @@ func TestLoadConfigFilter(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestLoadConfigCompat(t *testing.T) {
+	for _, tc := range []struct {
+		yaml    string
+		want    string
+		wantErr bool
+	}{
+		{"log_level: info\n", "auto", false},
+		{"sensor:\n  compat_syscalls: on\n", "on", false},
+		{"sensor:\n  compat_syscalls: off\n", "off", false},
+		{"sensor:\n  compat_syscalls: sometimes\n", "", true},
+	} {
+		cfg, err := loadYAML(t, tc.yaml)
+		if (err != nil) != tc.wantErr {
+			t.Fatalf("%q: loadConfig: %v, want error %v", tc.yaml, err, tc.wantErr)
+		}
+		if err == nil && cfg.Sensor.CompatSyscalls != tc.want {
+			t.Errorf("%q: compat_syscalls = %q, want %q", tc.yaml, cfg.Sensor.CompatSyscalls, tc.want)
+		}
+	}
+}
+
+// loadYAML loads a configuration file holding text over the defaults.
+func loadYAML(t *testing.T, text string) (config, error) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := defaultConfig()
+	err := loadConfig(path, &cfg)
+	return cfg, err
 }

@@ -249,17 +249,18 @@ func TestCompatDefault(t *testing.T) {
 	})
 }
 
+// wantUint and wantInt check an argument with argUint and argInt.
 func wantUint(t *testing.T, ev *event.Event, name string, want uint64) {
 	t.Helper()
-	if got, ok := ev.Args.Uint(name); !ok || got != want {
-		t.Errorf("%s %s = %d (present %v), want %d", ev.Name, name, got, ok, want)
+	if got := argUint(t, ev, name); got != want {
+		t.Errorf("%s %s = %d, want %d", ev.Name, name, got, want)
 	}
 }
 
 func wantInt(t *testing.T, ev *event.Event, name string, want int64) {
 	t.Helper()
-	if got, ok := ev.Args.Int(name); !ok || got != want {
-		t.Errorf("%s %s = %d (present %v), want %d", ev.Name, name, got, ok, want)
+	if got := argInt(t, ev, name); got != want {
+		t.Errorf("%s %s = %d, want %d", ev.Name, name, got, want)
 	}
 }
 
